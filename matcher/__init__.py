@@ -1,0 +1,1 @@
+"""Reading demands from vacancies, judging them against a profile, and ranking them."""

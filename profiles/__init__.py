@@ -1,0 +1,1 @@
+"""Capability profiles: the FML catalogue, the profile model and its store."""

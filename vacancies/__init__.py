@@ -1,0 +1,1 @@
+"""The shared kernel: the Vacancy model, its store, and offline geography."""
