@@ -1,0 +1,1 @@
+"""Collecting vacancies with Scrapy: spiders navigate, parsers read pages, pipelines store."""

@@ -1,0 +1,1 @@
+"""What people get: coach shortlists, nightly digests and the dossier."""
