@@ -1,0 +1,434 @@
+"""The `spoorzoeker` command: the edge where settings are built and I/O happens.
+
+Every subcommand follows CONTRACTS.md: exit 0 on success, 2 on bad input
+with one line on stderr per problem (file, line, field), never a traceback
+for bad input, and good records are never lost because of a bad one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import re
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from config import CONFIG_DIR, Settings
+from vacancies.errors import InputError, SpoorzoekerError
+
+logger = logging.getLogger("spoorzoeker")
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+DEMO_PROFILE = CONFIG_DIR / "demo_profile.json"
+CHUNK = 256
+
+
+class BadInput:
+    """Counts bad records and reports each on stderr as one line."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def report(self, error: InputError | SpoorzoekerError) -> None:
+        self.count += 1
+        print(f"spoorzoeker: {error}", file=sys.stderr)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_BAD_INPUT if self.count else EXIT_OK
+
+
+# --- helpers at the edge -------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _open_input(name: str | None) -> Iterator[tuple[IO[str], str]]:
+    if name in (None, "-"):
+        yield sys.stdin, "-"
+        return
+    path = Path(name)
+    try:
+        stream = path.open(encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise SpoorzoekerError(f"{name}: bestand kan niet worden gelezen ({error.strerror})") \
+            from error
+    with stream:
+        yield stream, name
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "db", None):
+        overrides["db"] = Path(args.db)
+    return Settings(**overrides)
+
+
+def _chunks(items: Iterator[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _good_lines(stream: IO[str], file_name: str, bad: BadInput) -> Iterator[Any]:
+    from vacancies.jsonl import read_vacancy_lines
+
+    for entry in read_vacancy_lines(stream, file_name=file_name):
+        if isinstance(entry, InputError):
+            bad.report(entry)
+        else:
+            yield entry
+
+
+def _emit(record: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _safe(text: str | None) -> str:
+    """Scraped text on a terminal: control characters (escape sequences) removed."""
+    return _CONTROL.sub("", text or "")
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar per stage on stderr, when stderr is a terminal."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda stage, done, total: None
+        return
+    from rich.progress import Progress
+
+    labels = {"extract": "Eisen lezen", "embed": "Vacatures inbedden", "crawl": "Crawlen"}
+    with Progress(transient=False, console=_stderr_console()) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(labels.get(stage, stage), total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
+
+        yield update
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+# --- extract, check --------------------------------------------------------------------------
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from matcher.requirements import extract_many
+
+    bad = BadInput()
+    with _open_input(args.file) as (stream, name):
+        for chunk in _chunks(_good_lines(stream, name, bad)):
+            records = [(line.vacancy.title, line.vacancy.description) for line in chunk]
+            for line, requirements in zip(chunk, extract_many(records), strict=True):
+                _emit({"id": line.vacancy.id,
+                       "requirements": requirements.model_dump(mode="json")})
+    return bad.exit_code
+
+
+def _load_profile(path: str) -> Any:
+    from profiles.model import load_profile
+
+    return load_profile(Path(path), source_name=path)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from matcher.models import Requirements
+    from matcher.requirements import extract_many
+    from matcher.suitability import judge
+
+    profile = _load_profile(args.profile)
+    bad = BadInput()
+    with _open_input(args.file) as (stream, name):
+        for chunk in _chunks(_good_lines(stream, name, bad)):
+            jobs: list[tuple[Any, Requirements | None]] = []
+            for line in chunk:
+                given = line.record.get("requirements")
+                if given is None:
+                    jobs.append((line, None))
+                    continue
+                try:
+                    jobs.append((line, Requirements.model_validate(given)))
+                except ValidationError as error:
+                    first = error.errors()[0]
+                    field = ".".join(str(part) for part in ("requirements", *first["loc"]))
+                    bad.report(InputError(f"ongeldige waarde ({first['msg']})", file=name,
+                                          line=line.line, field=field))
+            to_read = [line for line, requirements in jobs if requirements is None]
+            extracted = extract_many((x.vacancy.title, x.vacancy.description) for x in to_read)
+            for line, requirements in jobs:
+                verdict = judge(vacancy_id=line.vacancy.id,
+                                requirements=requirements or next(extracted), profile=profile)
+                _emit(verdict.model_dump(mode="json"))
+    return bad.exit_code
+
+
+# --- store: ingest, export, crawl --------------------------------------------------------------
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from matcher.refresh import refresh_all
+    from vacancies.store import VacancyStore
+
+    settings = _settings(args)
+    store = VacancyStore.open(settings.db)
+    counts = {"new": 0, "updated": 0, "unchanged": 0}
+    bad = BadInput()
+    with _open_input(args.file) as (stream, name):
+        for line in _good_lines(stream, name, bad):
+            change = store.upsert(line.vacancy)
+            for url in line.record.get("source_urls") or []:
+                if isinstance(url, str) and url != line.vacancy.url:
+                    store.remember_url(line.vacancy.id, url, source=line.vacancy.source)
+            counts[change] += 1
+    with _progress(not args.quiet) as progress:
+        summary = refresh_all(settings=settings, progress=progress)
+    print(f"Ingelezen: {counts['new']} nieuw, {counts['updated']} bijgewerkt, "
+          f"{counts['unchanged']} ongewijzigd, {bad.count} afgewezen "
+          f"({summary.extracted} keer eisen gelezen, {summary.embedded} ingebed).")
+    return bad.exit_code
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from vacancies.store import VacancyStore
+
+    store = VacancyStore.open(_settings(args).db)
+    for stored in store.vacancies(include_closed=args.all):
+        _emit(stored.export_record())
+    return EXIT_OK
+
+
+def _run_crawl(settings: Settings, *, sources_file: Path, only: str | None,
+               demo_only: bool = False) -> dict[str, Any]:
+    from crawlers.run import crawl, select_sources
+    from crawlers.sources import load_sources
+
+    sources = select_sources(load_sources(sources_file), only=only)
+    if demo_only:
+        sources = [source for source in sources if source.serve_demo]
+    return crawl(sources=sources, settings=settings)
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from matcher.refresh import refresh_all
+
+    settings = _settings(args)
+    reports = _run_crawl(settings, sources_file=Path(args.sources) if args.sources
+                         else settings.sources, only=args.only)
+    with _progress(not args.json) as progress:
+        refresh_all(settings=settings, progress=progress)
+    if args.json:
+        _emit({"sources": {name: report.as_json() for name, report in reports.items()}})
+    else:
+        for name, report in reports.items():
+            print(report.summary_nl(name))
+    return EXIT_OK
+
+
+# --- shortlist, demo ------------------------------------------------------------------------
+
+
+def _shortlist(settings: Settings, profile: Any, *, top: int) -> list[Any]:
+    from delivery.shortlist import shortlist
+    from matcher.embeddings import Embedder
+    from matcher.index import VacancyIndex
+    from matcher.store import MatcherStore
+    from vacancies.store import VacancyStore, open_database
+
+    db = open_database(settings.db)
+    embedder = Embedder.from_settings(settings)
+    index = VacancyIndex.load(settings.index_path, dim=embedder.dim)
+    return shortlist(profile=profile, vacancies=VacancyStore(db), matcher_store=MatcherStore(db),
+                     index=index, embedder=embedder, top=top)
+
+
+def _print_shortlist(matches: list[Any]) -> None:
+    if not matches:
+        print("Geen passende vacatures gevonden.")
+        return
+    labels = {"geschikt": "geschikt", "let_op": "LET OP"}
+    for number, match in enumerate(matches, start=1):
+        where = ", ".join(p for p in (_safe(match.employer), _safe(match.place)) if p)
+        distance = ("afstand onbekend" if match.distance_km is None
+                    else f"{match.distance_km:.0f} km")
+        print(f"{number:2}. {_safe(match.title)} — {where} ({distance})")
+        print(f"    {labels[match.verdict]} · score {match.score:.2f} · {match.why}")
+        for reason in match.reasons:
+            print(f"    ! {reason.explanation}")
+
+
+def cmd_shortlist(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    profile = _load_profile(args.profile)
+    matches = _shortlist(settings, profile, top=args.top)
+    if args.json:
+        print(json.dumps([m.model_dump(mode="json") for m in matches], ensure_ascii=False,
+                         indent=2))
+    else:
+        _print_shortlist(matches)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Serve the demo site, crawl it, read, embed, index, and print a shortlist."""
+    from matcher.embeddings import Embedder
+    from matcher.index import VacancyIndex
+    from matcher.refresh import (
+        refresh_embeddings,
+        refresh_index,
+        refresh_requirements,
+    )
+    from matcher.store import MatcherStore
+    from vacancies.store import VacancyStore, open_database
+
+    settings = _settings(args)
+    timings: list[tuple[str, float, str]] = []
+
+    def timed(label: str, work: Callable[[], str]) -> None:
+        started = time.perf_counter()
+        summary = work()
+        timings.append((label, time.perf_counter() - started, summary))
+        print(f"{label}: {summary} ({timings[-1][1]:.1f} s)", file=sys.stderr)
+
+    reports: dict[str, Any] = {}
+
+    def crawl_stage() -> str:
+        reports.update(_run_crawl(settings, sources_file=settings.sources, only=None,
+                                  demo_only=True))
+        return "; ".join(report.summary_nl(name) for name, report in reports.items())
+
+    timed("Crawlen", crawl_stage)
+    db = open_database(settings.db)
+    vacancies, matcher_store = VacancyStore(db), MatcherStore(db)
+    with _progress(True) as progress:
+        timed("Eisen lezen", lambda: f"{refresh_requirements(vacancies=vacancies, matcher_store=matcher_store, progress=progress)} vacatures gelezen")  # noqa: E501
+        holder: dict[str, Any] = {}
+
+        def load_model() -> str:
+            holder["embedder"] = Embedder.from_settings(settings)
+            holder["embedder"].embed_queries(["opwarmen"])
+            return f"model {settings.embedding_model} geladen"
+
+        timed("Model laden", load_model)
+        embedder = holder["embedder"]
+        timed("Inbedden", lambda: f"{refresh_embeddings(vacancies=vacancies, matcher_store=matcher_store, embedder=embedder, model_name=settings.embedding_model, batch_size=settings.embedding_batch_size, progress=progress)} vacatures ingebed")  # noqa: E501
+
+    def index_stage() -> str:
+        index = VacancyIndex.load(settings.index_path, dim=embedder.dim)
+        added, removed = refresh_index(vacancies=vacancies, matcher_store=matcher_store,
+                                       index=index, model_name=settings.embedding_model)
+        index.save(settings.index_path)
+        return f"{len(index)} in de index ({added} toegevoegd, {removed} verwijderd)"
+
+    timed("Indexeren", index_stage)
+    profile = _load_profile(str(DEMO_PROFILE))
+    matches: list[Any] = []
+
+    def shortlist_stage() -> str:
+        from delivery.shortlist import shortlist
+
+        index = VacancyIndex.load(settings.index_path, dim=embedder.dim)
+        matches.extend(shortlist(profile=profile, vacancies=vacancies,
+                                 matcher_store=matcher_store, index=index, embedder=embedder,
+                                 top=args.top))
+        return f"{len(matches)} vacatures op de lijst"
+
+    timed("Shortlist", shortlist_stage)
+    print(f"\nShortlist voor het demoprofiel '{profile.id}' "
+          f"(postcode {profile.postcode}, max. {profile.max_travel_km:g} km):\n")
+    _print_shortlist(matches)
+    return EXIT_OK
+
+
+# --- the parser ----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="spoorzoeker",
+        description="Passend werk vinden voor re-integratie spoor 2: vacatures verzamelen, "
+                    "eisen lezen, toetsen aan de FML en rangschikken.")
+    parser.add_argument("--log-level", default=None, help="bijvoorbeeld INFO of DEBUG")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDO")
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], help_text: str,
+                *, store: bool = False) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        if store:
+            sub.add_argument("--db", help="SQLite-bestand (anders SPOORZOEKER_DB of de "
+                                          "standaardmap)")
+        return sub
+
+    sub = command("extract", cmd_extract, "Lees de eisen uit vacatures (JSONL in, JSONL uit).")
+    sub.add_argument("file", nargs="?", default="-", help="JSONL-bestand of - voor stdin")
+
+    sub = command("check", cmd_check, "Toets vacatures aan een profiel: geschikt, let_op of "
+                                      "ongeschikt, met redenen.")
+    sub.add_argument("--profile", required=True, help="profiel.json")
+    sub.add_argument("file", nargs="?", default="-", help="JSONL-bestand of - voor stdin")
+
+    sub = command("ingest", cmd_ingest, "Laad vacatures uit JSONL in de opslag.", store=True)
+    sub.add_argument("file", nargs="?", default="-", help="JSONL-bestand of - voor stdin")
+    sub.add_argument("--quiet", action="store_true", help="geen voortgangsbalk")
+
+    sub = command("export", cmd_export, "Schrijf de opgeslagen vacatures als JSONL.", store=True)
+    sub.add_argument("--all", action="store_true", help="ook gesloten vacatures")
+
+    sub = command("crawl", cmd_crawl, "Haal vacatures op bij de bronnen uit het bronnenbestand.",
+                  store=True)
+    sub.add_argument("--sources", help="bronnenbestand (standaard config/sources.toml)")
+    sub.add_argument("--only", help="alleen deze bron")
+    sub.add_argument("--json", action="store_true", help="rapport als één JSON-object")
+
+    sub = command("shortlist", cmd_shortlist, "Toon de beste passende vacatures voor een "
+                                              "profiel.", store=True)
+    sub.add_argument("--profile", required=True, help="profiel.json")
+    sub.add_argument("--top", type=int, default=20, help="aantal vacatures (standaard 20)")
+    sub.add_argument("--json", action="store_true", help="uitvoer als JSON")
+
+    sub = command("demo", cmd_demo, "Serveer de demosite, crawl hem en toon een shortlist voor "
+                                    "het demoprofiel.", store=True)
+    sub.add_argument("--top", type=int, default=10, help="aantal vacatures (standaard 10)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = args.log_level or Settings().log_level
+    logging.basicConfig(level=level.upper(), stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.handler(args)
+    except SpoorzoekerError as error:
+        print(f"spoorzoeker: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("spoorzoeker: afgebroken", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Parsers turn a fetched page or feed into Vacancy records; they never fetch."""

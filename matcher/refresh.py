@@ -1,0 +1,123 @@
+"""Bringing derived data up to date after a crawl or ingest.
+
+For every open vacancy whose text changed: read its requirements again and
+embed it; then bring the FAISS index in line with the open vacancies. Work is
+keyed by content hash, so a re-run on unchanged vacancies does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from config import Settings
+from matcher.index import VacancyIndex, faiss_id
+from matcher.store import MatcherStore
+from vacancies.store import VacancyStore, open_database
+
+if TYPE_CHECKING:
+    from matcher.embeddings import Embedder
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+"""Called as progress(stage, done, total)."""
+
+
+@dataclass
+class RefreshSummary:
+    extracted: int = 0
+    embedded: int = 0
+    indexed: int = 0
+    removed: int = 0
+
+
+def refresh_requirements(*, vacancies: VacancyStore, matcher_store: MatcherStore,
+                         progress: Progress | None = None) -> int:
+    """Extract requirements for open vacancies that have none for their current text."""
+    from matcher.requirements import EXTRACTOR_VERSION, extract_many
+
+    current = {s.vacancy.id: s for s in vacancies.vacancies()}
+    outdated = matcher_store.requirements_outdated(
+        {vid: s.content_hash for vid, s in current.items()}, extractor=EXTRACTOR_VERSION)
+    rows = []
+    records = ((current[vid].vacancy.title, current[vid].vacancy.description) for vid in outdated)
+    for done, (vacancy_id, requirements) in enumerate(
+            zip(outdated, extract_many(records), strict=True), start=1):
+        rows.append((vacancy_id, current[vacancy_id].content_hash, requirements))
+        if progress:
+            progress("extract", done, len(outdated))
+    matcher_store.save_requirements(rows, extractor=EXTRACTOR_VERSION)
+    return len(rows)
+
+
+def passage_text(title: str, description: str, *, limit: int = 2000) -> str:
+    """The text of a vacancy that is embedded: title first, then the start of the text."""
+    return f"{title}\n{description[:limit]}"
+
+
+def refresh_embeddings(*, vacancies: VacancyStore, matcher_store: MatcherStore,
+                       embedder: Embedder, model_name: str, batch_size: int,
+                       progress: Progress | None = None) -> int:
+    """Embed the open vacancies whose content hash has no vector for this model yet."""
+    by_hash = {s.content_hash: s.vacancy for s in vacancies.vacancies()}
+    missing = matcher_store.missing_embeddings(by_hash, model=model_name)
+    for start in range(0, len(missing), batch_size):
+        batch = missing[start:start + batch_size]
+        texts = [passage_text(by_hash[h].title, by_hash[h].description) for h in batch]
+        vectors = embedder.embed_passages(texts)
+        matcher_store.save_embeddings(batch, vectors, model=model_name)
+        if progress:
+            progress("embed", start + len(batch), len(missing))
+    return len(missing)
+
+
+def refresh_index(*, vacancies: VacancyStore, matcher_store: MatcherStore, index: VacancyIndex,
+                  model_name: str) -> tuple[int, int]:
+    """Make the index hold exactly the open vacancies; returns (added or replaced, removed)."""
+    open_now = {s.vacancy.id: s.content_hash for s in vacancies.vacancies()}
+    indexed = index.ids()
+    wanted = {faiss_id(v): v for v in open_now}
+    stale = [v for v in _closed_ids(vacancies) if faiss_id(v) in indexed]
+    removed = index.remove(stale)
+    to_add = [v for fid, v in wanted.items() if fid not in indexed]
+    # Changed texts: the store knows which ids were re-embedded since the last index.
+    to_add += [v for v in matcher_store.changed_since_index(open_now) if v not in to_add]
+    vectors = matcher_store.embeddings((open_now[v] for v in to_add), model=model_name)
+    present = [v for v in to_add if open_now[v] in vectors]
+    if present:
+        index.upsert(present, np.stack([vectors[open_now[v]] for v in present]))
+    matcher_store.mark_indexed({v: open_now[v] for v in present})
+    return len(present), removed
+
+
+def _closed_ids(vacancies: VacancyStore) -> list[str]:
+    return [s.vacancy.id for s in vacancies.vacancies(include_closed=True) if s.status == "closed"]
+
+
+def refresh_all(*, settings: Settings, progress: Progress | None = None,
+                embedder: Embedder | None = None) -> RefreshSummary:
+    """Extract, embed and index everything that changed since the last run."""
+    from matcher.embeddings import Embedder
+
+    db = open_database(settings.db)
+    vacancies = VacancyStore(db)
+    matcher_store = MatcherStore(db)
+    summary = RefreshSummary()
+    summary.extracted = refresh_requirements(vacancies=vacancies, matcher_store=matcher_store,
+                                             progress=progress)
+    embedder = embedder or Embedder.from_settings(settings)
+    summary.embedded = refresh_embeddings(
+        vacancies=vacancies, matcher_store=matcher_store, embedder=embedder,
+        model_name=settings.embedding_model, batch_size=settings.embedding_batch_size,
+        progress=progress)
+    index = VacancyIndex.load(settings.index_path, dim=embedder.dim)
+    summary.indexed, summary.removed = refresh_index(
+        vacancies=vacancies, matcher_store=matcher_store, index=index,
+        model_name=settings.embedding_model)
+    index.save(settings.index_path)
+    return summary
