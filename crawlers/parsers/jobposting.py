@@ -192,6 +192,8 @@ def _text(value: Any) -> str:
 
 
 def _identifier(value: Any) -> str | None:
+    if isinstance(value, dict):  # a PropertyValue: its value, not the issuer's name
+        value = value.get("value") or value.get("@value") or value.get("name")
     text = _text(value)
     return re.sub(r"[^\w.-]+", "-", text).strip("-") or None if text else None
 
