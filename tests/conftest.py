@@ -22,3 +22,30 @@ def shared_data() -> Path:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "spoorzoeker.sqlite"
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One converted embedding model for the whole test session."""
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture
+def run_cli(model_cache: Path, tmp_path: Path):
+    """Run the installed `spoorzoeker` command as a user would, in a subprocess."""
+    import os
+    import subprocess
+    import sys
+
+    executable = Path(sys.executable).parent / "spoorzoeker"
+
+    def run(*args: str, stdin: str | None = None, timeout: float = 600,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        environment = {**os.environ, "SPOORZOEKER_MODEL_CACHE": str(model_cache),
+                       "HF_HUB_OFFLINE": "1", "SPOORZOEKER_PROFILE_KEY_FILE":
+                       str(tmp_path / "profile.key"), **(env or {})}
+        environment.pop("SPOORZOEKER_DB", None)
+        return subprocess.run([str(executable), *args], input=stdin, capture_output=True,
+                              text=True, timeout=timeout, env=environment, check=False)
+
+    return run
