@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from vacancies import geo
@@ -52,7 +53,7 @@ def _is_region(place: str) -> bool:
     return code is not None and not (bare_name in ("utrecht", "groningen") and parts == [place])
 
 
-def _median_us(calls: list[tuple[str | None, str | None]], repeats: int = 3) -> float:
+def _median_us(calls: Sequence[tuple[str | None, str | None]], repeats: int = 3) -> float:
     runs = []
     for _ in range(repeats):
         start = time.perf_counter()

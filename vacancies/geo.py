@@ -163,8 +163,8 @@ def locate(place: str | None = None, *, postcode: str | None = None,
         cc = country.strip().upper() if isinstance(country, str) else "NL"
         if cc not in COUNTRIES:
             cc = "NL"
-        if isinstance(postcode, str):
-            match = _PC4_RE.search(postcode.strip())
+        if postcode is not None:
+            match = _PC4_RE.search(str(postcode).strip())
             found = index.pc4.get((cc, match.group(1))) if match else None
             if found is not None:
                 return found
@@ -189,9 +189,9 @@ def _locate_place(index: _Index, text: str, country: str) -> Location | None:
         match = _PC4_RE.search(part)
         if match is None:
             continue
-        found = index.pc4.get((country, match.group(1)))
-        if found is not None:
-            return found
+        area = index.pc4.get((country, match.group(1)))
+        if area is not None:
+            return area
         parts[i] = _PC4_RE.sub(" ", part).strip()
     parts = [part for part in parts if part]
     if not parts:
@@ -377,10 +377,11 @@ def _index_postal(rows: list[list[str]],
             if municipality and municipality.group(1):
                 by_municipality[(cc, admin1, municipality.group(1))].append(point)
 
-    pc4 = {}
-    for (cc, code), points in by_code.items():
-        lat, lon = _mean(points)
-        pc4[(cc, code)] = Location(lat=lat, lon=lon, label=f"{code} {points[0][2]}", kind="pc4")
+    pc4: dict[tuple[str, str], Location] = {}
+    for (cc, code), named_points in by_code.items():
+        lat, lon = _mean(named_points)
+        pc4[(cc, code)] = Location(lat=lat, lon=lon, label=f"{code} {named_points[0][2]}",
+                                   kind="pc4")
 
     for (cc, admin1, name), points in by_place.items():
         lat, lon = _mean(points)
