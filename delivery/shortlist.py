@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from typing import TYPE_CHECKING
+from urllib.parse import urlparse
 
 from matcher.index import VacancyIndex
 from matcher.models import Match, Requirements, Verdict
@@ -39,6 +40,12 @@ def profile_query(profile: Profile) -> str:
     return "; ".join(parts) or "passend werk"
 
 
+def country_of(vacancy: Vacancy) -> str:
+    """Belgian vacancies (a .be address) are looked up in Belgium: "Bergen" there is Mons."""
+    host = urlparse(vacancy.url or "").hostname or ""
+    return "BE" if host.endswith(".be") else "NL"
+
+
 def shortlist(*, profile: Profile, vacancies: VacancyStore, matcher_store: MatcherStore,
               index: VacancyIndex, embedder: Embedder, top: int = 20,
               today: date | None = None) -> list[Match]:
@@ -55,7 +62,7 @@ def shortlist(*, profile: Profile, vacancies: VacancyStore, matcher_store: Match
                         profile=profile, today=today)
         if verdict.verdict == "ongeschikt":
             continue
-        where = locate(vacancy.place, postcode=vacancy.postcode)
+        where = locate(vacancy.place, postcode=vacancy.postcode, country=country_of(vacancy))
         distance = distance_km(home, where)
         if (distance is not None and profile.max_travel_km is not None
                 and distance > profile.max_travel_km):
