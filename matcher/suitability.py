@@ -49,7 +49,7 @@ ITEM_WORDS: dict[str, tuple[str, ...]] = {
     "IV.9": ("buk", "buig", "gebogen"),
     "IV.10": ("buk", "buig", "gebogen"),
     "IV.18": ("trap",),
-    "IV.19": ("klim", "ladder", "steiger", "hoogte", "dak", "hoogwerker", "trap"),
+    "IV.19": ("klim", "ladder", "steiger", "hoogte", "dak", "hoogwerker", "trapje"),
     "IV.20": ("kniel", "hurk", "geknield", "gehurkt"),
     "V.5": ("kniel", "hurk", "geknield", "gehurkt"),
     "V.6": ("buk", "buig", "gebogen", "gedraaid"),
@@ -90,6 +90,12 @@ def _fmt(number: float) -> str:
     return f"{number:g}".replace(".", ",")
 
 
+def _excluded(item: Item, limitation: Limitation) -> bool:
+    """Whether the level rules the movement out altogether ('niet: kan niet klimmen')."""
+    level = item.level(limitation.level)
+    return level is not None and level.label.startswith("niet")
+
+
 def limit_value(item: Item, limitation: Limitation) -> float | None:
     """The maximum the profile allows on a measured item: its own value, else the level's."""
     if limitation.value is not None:
@@ -100,7 +106,7 @@ def limit_value(item: Item, limitation: Limitation) -> float | None:
 
 def describe_limitation(item: Item, limitation: Limitation, *, condition: str | None = None
                         ) -> str:
-    """The limitation as the FML puts it, e.g. 'max. ca. 5 kg' or 'niet: kan niet klimmen'."""
+    """The limitation as the FML puts it: 'max. ca. 5 kg' or 'kan niet klimmen'."""
     if condition is not None:
         found = item.condition(condition)
         return found.label if found else condition
@@ -110,10 +116,12 @@ def describe_limitation(item: Item, limitation: Limitation, *, condition: str | 
         per = ""
         if item.unit == "uur":
             per = " per week" if item.key == "VI.3" else " per dag"
-        return f"{item.name.lower()} max. ca. {_fmt(value)} {unit}{per}"
+        elif item.unit == "min":
+            per = " achtereen"
+        return f"max. ca. {_fmt(value)} {unit}{per}"
     level = item.level(limitation.level)
     label = level.label if level else f"niveau {limitation.level}"
-    return f"{item.name.lower()}: {label}"
+    return label.split(": ", 1)[-1] if ": " in label else f"{item.name.lower()} {label}"
 
 
 @dataclass(frozen=True)
@@ -151,11 +159,18 @@ def _demand_quantity(demand: Demand, item: Item, catalogue: Catalogue) -> float 
     return None if factor is None else demand.value * factor
 
 
+# Short verbs for a demand with a quantity: "tillen tot 25 kg".
+QUANTITY_VERBS = {"tillen": "tillen", "duwen_trekken": "duwen of trekken", "staan": "staan",
+                  "lopen": "lopen", "klimmen": "klimmen tot", "beeldscherm": "beeldschermwerk"}
+
+
 def _demand_phrase(demand: Demand, catalogue: Catalogue) -> str:
-    name = catalogue.demand_names.get(demand.code, demand.code)
     if demand.value is not None and demand.unit:
-        return f"{name} tot {_fmt(demand.value)} {demand.unit}"
-    return name
+        verb = QUANTITY_VERBS.get(demand.code, catalogue.demand_names.get(demand.code,
+                                                                           demand.code))
+        joint = " " if verb.endswith(" tot") else " tot "
+        return f"{verb}{joint}{_fmt(demand.value)} {demand.unit}"
+    return catalogue.demand_names.get(demand.code, demand.code)
 
 
 def _judge_touch(demand: Demand, touch: _Touch, catalogue: Catalogue
@@ -172,11 +187,12 @@ def _judge_touch(demand: Demand, touch: _Touch, catalogue: Catalogue
         strictness = quantity / max(limit, 1e-9)
         if quantity >= limit * CLEARLY_ABOVE:
             return ("ongeschikt",
-                    f"Vacature vraagt {phrase}; belastbaarheid {limit_text}.", strictness)
+                    f"Vacature vraagt {phrase}; belastbaarheid {limit_text} "
+                    f"(FML {item.key} {item.name}).", strictness)
         note = ("net boven de grens; bespreek hoe vaak en hoe lang." if quantity > limit else
                 "binnen de grens, maar het item is beperkt; bespreek hoe vaak en hoe lang.")
-        return ("let_op", f"Vacature vraagt {phrase}; belastbaarheid {limit_text}: {note}",
-                strictness)
+        return ("let_op", f"Vacature vraagt {phrase}; belastbaarheid {limit_text} "
+                          f"(FML {item.key} {item.name}): {note}", strictness)
     limit_text = describe_limitation(item, limitation, condition=touch.condition)
     strictness = limitation.level / max(item.max_level, 1)
     clearly = False
@@ -185,18 +201,18 @@ def _judge_touch(demand: Demand, touch: _Touch, catalogue: Catalogue
             clearly = ((item.key, touch.condition) in EXPLICIT_EXCLUDES
                        or (touch.condition == "avond" and EVENING_WORDS.search(evidence)
                            is not None))
-        elif limitation.level >= item.max_level:
+        elif _excluded(item, limitation):
             words = ITEM_WORDS.get(item.key)
             clearly = words is None or any(word in evidence for word in words)
         elif (demand.value is None and item.unit == "kg" and limit is not None and limit <= 10
               and HEAVY_WORDS.search(evidence) is not None):
             clearly = True
     if clearly:
-        return ("ongeschikt", f"Vacature vraagt {phrase}; FML {item.key}: {limit_text}.",
-                strictness)
+        return ("ongeschikt", f"Vacature vraagt {phrase}; FML {item.key} {item.name}: "
+                              f"{limit_text}.", strictness)
     vague = "" if demand.certainty == "explicit" else " (afgeleid uit de taken, niet letterlijk)"
-    return ("let_op", f"Vacature vraagt {phrase}{vague}; FML {item.key}: {limit_text}. "
-                      "Bespreek hoeveel en hoe vaak.", strictness)
+    return ("let_op", f"Vacature vraagt {phrase}{vague}; FML {item.key} {item.name}: "
+                      f"{limit_text}. Bespreek hoeveel en hoe vaak.", strictness)
 
 
 def _judge_demand(demand: Demand, touches: list[_Touch], catalogue: Catalogue) -> Reason:
@@ -224,6 +240,7 @@ def _hours_reasons(requirements: Requirements, profile: Profile, catalogue: Cata
         return []
     asked = (f"{_fmt(hours.min)} tot {_fmt(hours.max)} uur per week"
              if hours.max is not None and hours.max != hours.min
+             else f"minstens {_fmt(hours.min)} uur per week" if hours.max is None
              else f"{_fmt(hours.min)} uur per week")
     reasons = []
     week_max = max_hours_per_week(profile, catalogue)
@@ -232,7 +249,7 @@ def _hours_reasons(requirements: Requirements, profile: Profile, catalogue: Cata
         tail = "." if verdict == "ongeschikt" else "; net te veel, bespreek of minder kan."
         reasons.append(Reason(
             fml="VI.3", demand=None, verdict=verdict, evidence=None,
-            explanation=f"Vacature vraagt minstens {asked}; belastbaarheid max. ca. "
+            explanation=f"Vacature vraagt {asked}; belastbaarheid max. ca. "
                         f"{_fmt(week_max)} uur per week{tail}"))
     day = profile.limitations.get("VI.2")
     day_item = catalogue.item("VI.2")
@@ -240,7 +257,7 @@ def _hours_reasons(requirements: Requirements, profile: Profile, catalogue: Cata
     if day_max is not None and not reasons and hours.min > day_max * WORKDAYS:
         reasons.append(Reason(
             fml="VI.2", demand=None, verdict="let_op", evidence=None,
-            explanation=f"Vacature vraagt minstens {asked}; bij {WORKDAYS} werkdagen is dat "
+            explanation=f"Vacature vraagt {asked}; bij {WORKDAYS} werkdagen is dat "
                         f"meer dan de ca. {_fmt(day_max)} uur per dag van de FML. Bespreek de "
                         "verdeling over de week."))
     return reasons
