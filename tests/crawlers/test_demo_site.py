@@ -260,3 +260,26 @@ def test_last_modified_header_is_a_real_http_date():
     stamp = parsedate_to_datetime(headers["Last-Modified"])
     assert format_datetime(stamp, usegmt=True) == headers["Last-Modified"]
     assert stamp.date() == date(2026, 9, 1)
+
+
+def test_the_demo_profile_sees_a_local_set_and_a_few_far_away(site):
+    """Every address resolves; most open vacancies lie within the demo profile's radius."""
+    from vacancies import geo
+
+    profile = Profile.model_validate_json((files("config") / "demo_profile.json").read_text(
+        encoding="utf-8"))
+    home = geo.locate(postcode=profile.postcode)
+    near, far = 0, 0
+    for url, body in vacancy_pages(site).items():
+        posting = postings_of(body)[0][1]
+        address = posting["jobLocation"]["address"]
+        where = geo.locate(address["addressLocality"], postcode=address["postalCode"])
+        assert where is not None and where.kind == "pc4", url
+        if date.fromisoformat(posting["validThrough"][:10]) < TODAY:
+            continue
+        if geo.distance_km(home, where) <= profile.max_travel_km:
+            near += 1
+        else:
+            far += 1
+    assert near >= 30
+    assert 3 <= far <= 6
