@@ -359,6 +359,90 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- profile: the FML capability profiles in the store ---------------------------------------
+
+
+def _stored_profile(args: argparse.Namespace) -> tuple[Settings, Any]:
+    from profiles.store import get_profile
+
+    settings = _settings(args)
+    return settings, get_profile(profile_id=args.id, settings=settings)
+
+
+def cmd_profile_new(args: argparse.Namespace) -> int:
+    from profiles.editor import create_profile
+    from profiles.store import list_profiles, save_profile
+
+    settings = _settings(args)
+    profile = create_profile(ask=input, say=print, profile_id=args.id)
+    if any(row["id"] == profile.id for row in list_profiles(settings=settings)):
+        raise SpoorzoekerError(f"profiel '{profile.id}' bestaat al; gebruik 'spoorzoeker "
+                               f"profile edit {profile.id}'")
+    save_profile(profile=profile, settings=settings, coach=args.coach)
+    print(f"Profiel {profile.id} opgeslagen.")
+    return EXIT_OK
+
+
+def cmd_profile_show(args: argparse.Namespace) -> int:
+    from profiles.editor import render_profile
+
+    _, profile = _stored_profile(args)
+    print(render_profile(profile), end="")
+    return EXIT_OK
+
+
+def cmd_profile_edit(args: argparse.Namespace) -> int:
+    from profiles.editor import edit_profile
+    from profiles.store import save_profile
+
+    settings, profile = _stored_profile(args)
+    changed = edit_profile(profile, ask=input, say=print)
+    save_profile(profile=changed, settings=settings)
+    print(f"Profiel {changed.id} opgeslagen.")
+    return EXIT_OK
+
+
+def cmd_profile_list(args: argparse.Namespace) -> int:
+    from profiles.store import list_profiles
+
+    rows = list_profiles(settings=_settings(args), coach=args.coach)
+    if not rows:
+        print("Nog geen profielen opgeslagen.")
+    for row in rows:
+        print(f"{row['id']}\tcoach: {row['coach'] or '-'}\tbijgewerkt: {row['updated']}")
+    return EXIT_OK
+
+
+def cmd_profile_import(args: argparse.Namespace) -> int:
+    from profiles.model import load_profile
+    from profiles.store import save_profile
+
+    if args.file == "-":
+        profile = load_profile(sys.stdin.read(), source_name="-")
+    else:
+        profile = load_profile(Path(args.file), source_name=args.file)
+    save_profile(profile=profile, settings=_settings(args), coach=args.coach)
+    print(f"Profiel {profile.id} opgeslagen.")
+    return EXIT_OK
+
+
+def cmd_profile_export(args: argparse.Namespace) -> int:
+    from profiles.model import profile_to_json
+
+    _, profile = _stored_profile(args)
+    print(profile_to_json(profile))
+    return EXIT_OK
+
+
+def cmd_profile_delete(args: argparse.Namespace) -> int:
+    from profiles.store import delete_profile
+
+    if not delete_profile(profile_id=args.id, settings=_settings(args)):
+        raise SpoorzoekerError(f"profiel '{args.id}' bestaat niet")
+    print(f"Profiel {args.id} verwijderd.")
+    return EXIT_OK
+
+
 # --- the parser ----------------------------------------------------------------------------
 
 
@@ -409,6 +493,32 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("demo", cmd_demo, "Serveer de demosite, crawl hem en toon een shortlist voor "
                                     "het demoprofiel.", store=True)
     sub.add_argument("--top", type=int, default=10, help="aantal vacatures (standaard 10)")
+
+    sub = command("profile", cmd_profile_list, "Beheer de FML-profielen van werknemers "
+                                               "(versleuteld opgeslagen).")
+    actions = sub.add_subparsers(dest="profile_command", required=True, metavar="ACTIE")
+    profile_actions: list[tuple[str, Callable[[argparse.Namespace], int], str]] = [
+        ("new", cmd_profile_new, "Maak een profiel, rubriek voor rubriek."),
+        ("show", cmd_profile_show, "Toon een profiel zoals een FML."),
+        ("edit", cmd_profile_edit, "Wijzig een profiel (Enter houdt elke waarde)."),
+        ("list", cmd_profile_list, "Toon de opgeslagen profielen."),
+        ("import", cmd_profile_import, "Lees een profiel.json (CONTRACTS §3) in."),
+        ("export", cmd_profile_export, "Schrijf een profiel als JSON naar stdout."),
+        ("delete", cmd_profile_delete, "Verwijder een profiel."),
+    ]
+    for name, handler, help_text in profile_actions:
+        action = actions.add_parser(name, help=help_text, description=help_text)
+        action.set_defaults(handler=handler)
+        action.add_argument("--db", help="SQLite-bestand (anders SPOORZOEKER_DB of de "
+                                         "standaardmap)")
+        if name in ("show", "edit", "export", "delete"):
+            action.add_argument("id", help="profielcode")
+        if name == "new":
+            action.add_argument("--id", help="profielcode (anders wordt ernaar gevraagd)")
+        if name == "import":
+            action.add_argument("file", help="profiel.json of - voor stdin")
+        if name in ("new", "import", "list"):
+            action.add_argument("--coach", help="de coach van deze werknemer")
     return parser
 
 
