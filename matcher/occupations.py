@@ -1,0 +1,91 @@
+"""The job-title knowledge base: which occupation a vacancy title names, and its loads.
+
+The knowledge base is data (`config/requirements/occupations.json`): common
+occupations of this labour market with the spelling variants of their titles,
+their sector, the education level usually asked, and the demands their core
+tasks carry (in the spirit of UWV's CBBS function descriptions). Requirement
+extraction uses those demands as `implied` ones; ranking and profiles may use
+the sector and typical education. Titles are normalised first: gendered
+suffixes such as "(m/v/x)" and "medewerk(st)er" disappear.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from config import CONFIG_DIR
+from vacancies.errors import ConfigError
+
+DEFAULT_TITLE_KB = CONFIG_DIR / "requirements" / "occupations.json"
+
+_GENDER = re.compile(
+    r"\(\s*[mvfhwxd](?:\s*/\s*[mvfhwxd]){1,3}\s*\)|\b[mvfhwx](?:\s*/\s*[mvfhwxd]){1,3}\b",
+    re.IGNORECASE)
+_FEMININE = re.compile(r"(?i)\(st\)|\(ster\)|\(e\)|\(ne\)|\(in\)")
+
+
+@dataclass(frozen=True)
+class Occupation:
+    """One occupation of the knowledge base."""
+
+    name: str
+    variants: tuple[str, ...]
+    sector: str | None
+    education: str | None
+    demands: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+
+def normalise_title(title: str) -> str:
+    """Lower-case a title without gender markers: 'Medewerk(st)er (m/v/x)' -> 'medewerker'."""
+    text = _GENDER.sub(" ", title)
+    text = _FEMININE.sub("", text)
+    text = text.replace("\\", "")
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+@cache
+def _load(path: Path) -> tuple[Occupation, ...]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"Beroepenlijst {path} is niet te lezen: {exc}") from exc
+    occupations = []
+    for entry in raw.get("occupations", []):
+        try:
+            variants = tuple(entry["variants"])
+            pattern = re.compile("|".join(f"(?:{v})" for v in variants))
+            occupations.append(Occupation(
+                name=entry["name"], variants=variants, sector=entry.get("sector"),
+                education=entry.get("education"), demands=tuple(entry.get("demands", [])),
+                pattern=pattern))
+        except (KeyError, re.error) as exc:
+            raise ConfigError(
+                f"Beroepenlijst {path}: beroep {entry.get('name', '?')} is fout: {exc}") from exc
+    return tuple(occupations)
+
+
+def load_title_kb(path: Path | None = None) -> list[Occupation]:
+    """All occupations of the knowledge base, in file order."""
+    return list(_load(path or DEFAULT_TITLE_KB))
+
+
+def match_titles(title: str, *, path: Path | None = None) -> list[Occupation]:
+    """Every occupation the title names, the most specific (longest match) first."""
+    text = normalise_title(title)
+    found: list[tuple[int, int, Occupation]] = []
+    for order, occupation in enumerate(_load(path or DEFAULT_TITLE_KB)):
+        best = max((len(m.group()) for m in occupation.pattern.finditer(text)), default=0)
+        if best:
+            found.append((-best, order, occupation))
+    return [occupation for _, _, occupation in sorted(found, key=lambda f: (f[0], f[1]))]
+
+
+def match_title(title: str, *, path: Path | None = None) -> Occupation | None:
+    """The occupation a vacancy title names most specifically, or None."""
+    matches = match_titles(title, path=path)
+    return matches[0] if matches else None
