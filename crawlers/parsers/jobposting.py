@@ -15,7 +15,6 @@ import json
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -23,21 +22,12 @@ import lxml.html
 from lxml import etree
 from pydantic import ValidationError
 
+from crawlers.parsers.common import PageResult, html_to_text, parse_date
 from vacancies.model import Vacancy
 
+__all__ = ["PageResult", "html_to_text", "parse_page"]
+
 logger = logging.getLogger(__name__)
-
-_BLOCK_TAGS = {"p", "div", "section", "article", "ul", "ol", "table", "tr", "br",
-               "h1", "h2", "h3", "h4", "h5", "h6"}
-
-
-@dataclass
-class PageResult:
-    """What one page gave: its vacancies and the problems met on the way."""
-
-    vacancies: list[Vacancy] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
 
 def parse_page(body: str, *, url: str, source: str) -> PageResult:
     """All JobPostings of an HTML page, JSON-LD first, microdata as the fallback."""
@@ -64,12 +54,30 @@ def _json_ld_postings(document: Any, problems: list[str]) -> Iterator[dict[str, 
         text = (script.text or "").strip()
         if not text:
             continue
-        try:
-            data = json.loads(text, strict=False)
-        except json.JSONDecodeError:
+        data = _load_json_ld(text)
+        if data is None:
             problems.append("broken_json_ld")
             continue
         yield from _find_postings(data)
+
+
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+
+
+def _load_json_ld(text: str) -> Any:
+    """The JSON of a script block; the usual CMS slips (comments, CDATA, trailing commas)
+    are repaired, anything else gives None."""
+    try:
+        return json.loads(text, strict=False)
+    except json.JSONDecodeError:
+        pass
+    repaired = re.sub(r"^\s*(<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)", "", text)
+    repaired = re.sub(r"(-->|//\s*\]\]>|\]\]>)\s*$", "", repaired)
+    repaired = _TRAILING_COMMA.sub(r"\1", repaired)
+    try:
+        return json.loads(repaired, strict=False)
+    except json.JSONDecodeError:
+        return None
 
 
 def _find_postings(data: Any) -> Iterator[dict[str, Any]]:
@@ -146,41 +154,6 @@ def _vacancy_from_posting(posting: dict[str, Any], *, url: str, source: str,
         return None
 
 
-def html_to_text(fragment: str) -> str:
-    """Readable plain text of an HTML fragment: paragraphs and bullets on their own lines."""
-    if "<" not in fragment:
-        return html.unescape(fragment).strip()
-    try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return html.unescape(re.sub(r"<[^>]+>", " ", fragment)).strip()
-    parts: list[str] = []
-
-    def walk(element: Any) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in {"script", "style"}:
-            if element.tail:
-                parts.append(element.tail)
-            return
-        if tag == "li":
-            parts.append("\n* ")
-        elif tag in _BLOCK_TAGS:
-            parts.append("\n")
-        if element.text:
-            parts.append(element.text)
-        for child in element:
-            walk(child)
-        if tag in _BLOCK_TAGS or tag == "li":
-            parts.append("\n")
-        if element.tail:
-            parts.append(element.tail)
-
-    walk(root)
-    text = "".join(parts)
-    lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines())
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
 def _text(value: Any) -> str:
     if isinstance(value, str):
         return value.strip()
@@ -219,14 +192,7 @@ def _address(location: Any) -> dict[str, str]:
 
 
 def _date(value: Any) -> date | None:
-    text = _text(value)
-    match = re.match(r"(\d{4}-\d{2}-\d{2})", text)
-    if not match:
-        return None
-    try:
-        return date.fromisoformat(match.group(1))
-    except ValueError:
-        return None
+    return parse_date(_text(value))
 
 
 def _employment_type(value: Any) -> str | None:
