@@ -347,7 +347,8 @@ def render_profile(profile: Profile, *, today: date | None = None) -> str:
                      f"({scope.months_ill} maanden ziek, {scope.stage})")
     if scope.max_travel_km is not None and profile.max_travel_km is not None \
             and scope.max_travel_km > profile.max_travel_km:
-        lines.append(f"Passend werk nu tot ca. {scope.max_travel_km:g} km reisafstand")
+        lines.append(f"Passend werk nu tot ca. {scope.max_travel_km:.0f} km reisafstand "
+                     f"(eigen grens {profile.max_travel_km:g} km)")
     lines += ["", "Functionele mogelijkheden (alleen afwijkingen van normaal):"]
     unchecked, unchecked_conditions = _unchecked_items(), _unchecked_conditions()
     for rubric in catalogue.rubrics:

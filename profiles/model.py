@@ -278,11 +278,17 @@ def load_profile(path_or_text: Path | str | bytes, *, source_name: str) -> Profi
         raise ProfileError(f"{source_name}: de JSON is te diep genest.") from None
 
 
+def _whole_numbers(value: Any) -> Any:
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_numbers(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(inner) for inner in value]
+    return value
+
+
 def profile_to_json(profile: Profile) -> str:
-    """The profile as CONTRACTS §3 JSON (fields without a value left out)."""
-    data = profile.model_dump(mode="json", exclude_none=True)
-    for limitation in data.get("limitations", {}).values():
-        value = limitation.get("value")
-        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-            limitation["value"] = int(value)
+    """The profile as CONTRACTS §3 JSON (empty fields left out, 25.0 written as 25)."""
+    data = _whole_numbers(profile.model_dump(mode="json", exclude_none=True))
     return json.dumps(data, ensure_ascii=False, indent=1)
