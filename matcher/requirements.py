@@ -91,6 +91,7 @@ class RuleBook:
     trigger: re.Pattern[str]
     sections: list[tuple[str, re.Pattern[str]]]
     worker: re.Pattern[str]
+    apply_sentence: re.Pattern[str]
     negation_words: frozenset[str]
     negation_window: int
     clause_break: frozenset[str]
@@ -164,6 +165,7 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
         sections=[(kind, _compile(p, where=f"{cues.name} sections.{kind}"))
                   for kind, p in cue["sections"].items()],
         worker=_compile(cue["worker"]["address"], where=f"{cues.name} worker"),
+        apply_sentence=_compile(cue["worker"]["apply_sentence"], where=f"{cues.name} worker"),
         negation_words=frozenset(neg["before"]), negation_window=int(neg["window"]),
         clause_break=frozenset(neg["clause_break"]),
         not_negating=_compile(neg["not_negating"], where=f"{cues.name} not_negating"),
@@ -209,7 +211,7 @@ def _heading_kind(line: str, rules: RuleBook) -> str | None:
     raw = line.strip()
     if not raw or len(raw) > 80 or _BULLET.match(raw) and not raw.startswith("**"):
         return None
-    plain = _MARKUP.sub("", raw).replace("\\", "").strip().rstrip(":").strip()
+    plain = _MARKUP.sub("", raw).replace("\\", "").strip().rstrip(":?!").strip()
     if not plain or len(plain.split()) > 9:
         return None
     marked = raw.startswith(("**", "#", "__")) or raw.endswith((":", "?", ":**", "?**"))
@@ -221,6 +223,26 @@ def _heading_kind(line: str, rules: RuleBook) -> str | None:
     if marked and not re.search(r"[.!]\s*\S", plain) and len(plain.split()) <= 7:
         return "other"
     return None
+
+
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:min|max|ca|o\.a|bijv|incl|excl|o\.b\.v|m\.b\.t|nr|tel|evt|resp|vs|etc|dhr|"
+    r"mevr|drs|ing|ir|dr|prof|st|i\.v\.m|z\.s\.m|e\.d|o\.m|m\.u\.v|t\.a\.v|p\.p|ma|di|wo|do|vr|za|zo)"
+    r"|\b[a-z])\.\s*$", re.IGNORECASE)
+
+
+def _split_sentences(line: str) -> list[str]:
+    """Sentences of one line; no split after an abbreviation such as "min." or "o.a."."""
+    pieces: list[str] = []
+    begin = 0
+    for boundary in _SENTENCE_END.finditer(line):
+        if _ABBREVIATION.search(line, begin, boundary.start()) and \
+                _ABBREVIATION.search(line[begin:boundary.start()]):
+            continue
+        pieces.append(line[begin:boundary.start()])
+        begin = boundary.end()
+    pieces.append(line[begin:])
+    return pieces
 
 
 def segment(title: str, description: str, rules: RuleBook) -> list[Segment]:
@@ -239,17 +261,20 @@ def segment(title: str, description: str, rules: RuleBook) -> list[Segment]:
             section = kind
             continue
         bullet = bool(_BULLET.match(line))
+        paragraph_worker = bool(rules.worker.search(line))
         position = 0
-        for piece in _SENTENCE_END.split(line):
+        for piece in _split_sentences(line):
             found = line.find(piece, position)
             position = found + len(piece)
             text = piece.strip()
             if len(text) < 2:
                 continue
             start = line_start + found + piece.find(text)
+            worker = bool(rules.worker.search(text)) or (
+                section == "intro" and paragraph_worker)
+            kind = "apply" if rules.apply_sentence.search(text) else section
             segments.append(Segment(text=text, source="description", start=start,
-                                    section=section, worker=bool(rules.worker.search(text)),
-                                    bullet=bullet))
+                                    section=kind, worker=worker, bullet=bullet))
     return segments
 
 
@@ -464,7 +489,8 @@ class RequirementsComponent:
         segs = [s for s in reading.segments]
         required = [s for s in segs if s.section not in FIELD_SECTIONS_EXCLUDED]
         return {
-            "hours_per_week": read_hours(segs, self.rules.fields["hours"]),
+            "hours_per_week": read_hours(segs, self.rules.fields["hours"],
+                                         self.rules.fields["hours_extra"]["days_excluded"]),
             "education_level": read_education(required, self.rules.fields["education"]),
             "driving_licences": read_licences(required, self.rules.fields["licences"]),
             "experience_years": read_experience(required, self.rules.fields["experience"]),
@@ -488,6 +514,17 @@ def _clause_around(text: str, start: int, end: int) -> str:
     return text[left:right]
 
 
+def _optional(text: str, start: int, end: int, rules: dict[str, Any]) -> bool:
+    """A mention that is only preferred ("een pré", "bij voorkeur") or offered, not required."""
+    left = max(text.rfind(c, 0, start) for c in ";(.") + 1
+    rights = [i for i in (text.find(c, end) for c in ";.") if i != -1]
+    right = min(rights) if rights else len(text)
+    comma = text.find(",", end, right)
+    after = text[end:comma if comma != -1 else right]
+    return bool(rules["optional_before"].search(text[left:start])
+                or rules["optional_after"].search(after))
+
+
 _HOURS_SKIP_AFTER = re.compile(
     r"^\s*(?:per|p/|a|in de|/)\s*(?:dag|dienst|nacht|shift|day|maand|jaar|rit|keer)\b"
     r"|^\s*(?:reistijd|rijden|onderweg|opleiding|training|cursus|scholing|bereikbaar|service)",
@@ -495,7 +532,8 @@ _HOURS_SKIP_AFTER = re.compile(
 _HOURS_SKIP_BEFORE = re.compile(r"(?:binnen|within|na|after|uiterlijk|ruim)\s*$", re.IGNORECASE)
 
 
-def read_hours(segments: list[Segment], rules: dict[str, Any]) -> HoursRange | None:
+def read_hours(segments: list[Segment], rules: dict[str, Any],
+               days_excluded: re.Pattern[str]) -> HoursRange | None:
     """The weekly hours of the job, by CONTRACTS §2 (fte, days and fulltime included)."""
     number = rules["number"].pattern
     unit = rules["unit"].pattern
@@ -544,12 +582,13 @@ def read_hours(segments: list[Segment], rules: dict[str, Any]) -> HoursRange | N
                     continue
                 if _HOURS_SKIP_AFTER.search(tail) or _HOURS_SKIP_BEFORE.search(before):
                     continue
-                if regex is mention and re.match(r"u\b", stripped[m.end("a") if not m.group("b")
-                                                                  else m.end("b"):].lstrip()) \
-                        and re.match(r"\d+u", stripped[m.start():]):
-                    continue  # Flemish clock "14u"
+                if re.match(r"\d+u\s*[-–]\s*\d", stripped[m.start():]) or re.search(
+                        r"\d+u\s*[-–]\s*$", before):
+                    continue  # Flemish clock times "6u-14u"
                 lo = _number(m.group("a"))
                 hi = _number(m.group("b")) if m.group("b") else None
+                if lo < 12 and not rules["per_week"].search(tail[:15]):
+                    continue
                 if not 4 <= lo <= 48 or (hi is not None and not lo <= hi <= 60):
                     continue
                 if hi is None:
@@ -561,8 +600,11 @@ def read_hours(segments: list[Segment], rules: dict[str, Any]) -> HoursRange | N
         for m in rules["days"].finditer(lowered):
             if _HOURS_SKIP_BEFORE.search(lowered[max(0, m.start() - 12):m.start()]):
                 continue
-            a = m.group("d1") or m.group("d3")
-            b = m.group("d2") or m.group("d4")
+            if days_excluded.search(lowered[m.end():m.end() + 40]) or days_excluded.search(
+                    lowered[max(0, m.start() - 25):m.start()]):
+                continue
+            a = m.group("d1") or m.group("d3") or m.group("d5")
+            b = m.group("d2") or m.group("d4") or m.group("d6")
             lo = _number(a) * 8
             hi = _number(b) * 8 if b else lo
             if rules["minimum"].search(lowered[max(0, m.start() - 20):m.start()]):
@@ -571,7 +613,7 @@ def read_hours(segments: list[Segment], rules: dict[str, Any]) -> HoursRange | N
                 days.append((lo, hi))
         if rules["fulltime_alternatives"].search(lowered):
             only_alternatives = True
-        elif rules["fulltime"].search(lowered):
+        elif rules["fulltime"].search(lowered) and not rules["salary_basis"].search(lowered):
             fulltime = True
     for found in (hours, days, ftes):
         if found:
@@ -613,8 +655,7 @@ def read_education(segments: list[Segment], rules: dict[str, Any]) -> str | None
                                                    r"diploma|afgerond|achtergrond|degree",
                                                    clean, re.IGNORECASE):
                     continue
-                clause = _clause_around(clean, m.start(), m.end())
-                if rules["optional"].search(clause):
+                if _optional(clean, m.start(), m.end(), rules):
                     continue
                 levels.append(EDUCATION_LEVELS.index(level))
     return EDUCATION_LEVELS[min(levels)] if levels else None
@@ -629,7 +670,7 @@ def read_licences(segments: list[Segment], rules: dict[str, Any]) -> list[str]:
             continue
         for m in rules["pattern"].finditer(text):
             clause = _clause_around(text, m.start(), m.end())
-            if rules["optional"].search(clause):
+            if _optional(text, m.start(), m.end(), rules):
                 continue
             group = m.group("after") or m.group("before")
             if group:
