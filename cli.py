@@ -526,8 +526,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     level = args.log_level or Settings().log_level
-    logging.basicConfig(level=level.upper(), stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    # On the handler, not only the root logger: Scrapy resets the root level when it starts.
+    handler.setLevel(level.upper())
+    logging.basicConfig(level=level.upper(), handlers=[handler])
     try:
         return args.handler(args)
     except SpoorzoekerError as error:

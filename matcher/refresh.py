@@ -7,14 +7,17 @@ keyed by content hash, so a re-run on unchanged vacancies does nothing.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from config import Settings
+from config import CONFIG_DIR, Settings
 from matcher.index import VacancyIndex, faiss_id
 from matcher.store import MatcherStore
 from vacancies.store import VacancyStore, open_database
@@ -36,14 +39,28 @@ class RefreshSummary:
     removed: int = 0
 
 
+@functools.cache
+def extractor_version() -> str:
+    """A fingerprint of the extraction code and its pattern data: change either, re-read all."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    files = [*sorted(CONFIG_DIR.glob("requirements*")), *sorted(CONFIG_DIR.glob("requirements/*")),
+             *sorted(package.glob("requirements*.py")), package / "occupations.py"]
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def refresh_requirements(*, vacancies: VacancyStore, matcher_store: MatcherStore,
                          progress: Progress | None = None) -> int:
     """Extract requirements for open vacancies that have none for their current text."""
-    from matcher.requirements import EXTRACTOR_VERSION, extract_many
+    from matcher.requirements import extract_many
 
     current = {s.vacancy.id: s for s in vacancies.vacancies()}
     outdated = matcher_store.requirements_outdated(
-        {vid: s.content_hash for vid, s in current.items()}, extractor=EXTRACTOR_VERSION)
+        {vid: s.content_hash for vid, s in current.items()}, extractor=extractor_version())
     rows = []
     records = ((current[vid].vacancy.title, current[vid].vacancy.description) for vid in outdated)
     for done, (vacancy_id, requirements) in enumerate(
@@ -51,7 +68,7 @@ def refresh_requirements(*, vacancies: VacancyStore, matcher_store: MatcherStore
         rows.append((vacancy_id, current[vacancy_id].content_hash, requirements))
         if progress:
             progress("extract", done, len(outdated))
-    matcher_store.save_requirements(rows, extractor=EXTRACTOR_VERSION)
+    matcher_store.save_requirements(rows, extractor=extractor_version())
     return len(rows)
 
 
