@@ -22,8 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
-from matcher.models import VERDICT_ORDER, Demand, Reason, Requirements, Verdict
+from matcher.models import VERDICT_ORDER, Demand, Reason, Requirements, Verdict, VerdictName
 from profiles.catalogue import Catalogue, Item, load_catalogue
 from profiles.model import Limitation, Profile
 from profiles.passend_werk import PassendWerkRules, load_rules, passend_scope
@@ -81,9 +82,9 @@ _CONVERT: dict[tuple[str, str], float] = {
 }
 
 
-def worst(verdicts: list[str]) -> str:
+def worst(verdicts: list[str]) -> VerdictName:
     """The worst of some verdict names; `geschikt` when there are none."""
-    return max(verdicts, key=VERDICT_ORDER.__getitem__, default="geschikt")
+    return cast(VerdictName, max(verdicts, key=VERDICT_ORDER.__getitem__, default="geschikt"))
 
 
 def _fmt(number: float) -> str:
@@ -174,7 +175,7 @@ def _demand_phrase(demand: Demand, catalogue: Catalogue) -> str:
 
 
 def _judge_touch(demand: Demand, touch: _Touch, catalogue: Catalogue
-                 ) -> tuple[str, str, float]:
+                 ) -> tuple[VerdictName, str, float]:
     """(verdict, explanation, strictness) of one demand against one limited item."""
     phrase = _demand_phrase(demand, catalogue)
     evidence = (demand.evidence or "").lower()
@@ -220,7 +221,7 @@ def _judge_demand(demand: Demand, touches: list[_Touch], catalogue: Catalogue) -
     judged = [(touch, *_judge_touch(demand, touch, catalogue)) for touch in touches]
     touch, verdict, explanation, _ = max(
         judged, key=lambda row: (VERDICT_ORDER[row[1]], row[3]))
-    return Reason(fml=touch.item.key, demand=demand.code, verdict=verdict,  # type: ignore[arg-type]
+    return Reason(fml=touch.item.key, demand=demand.code, verdict=verdict,
                   evidence=demand.evidence, explanation=explanation)
 
 
@@ -245,7 +246,8 @@ def _hours_reasons(requirements: Requirements, profile: Profile, catalogue: Cata
     reasons = []
     week_max = max_hours_per_week(profile, catalogue)
     if week_max is not None and hours.min > week_max:
-        verdict = "ongeschikt" if hours.min > week_max * HOURS_CLEARLY_ABOVE else "let_op"
+        verdict: VerdictName = ("ongeschikt" if hours.min > week_max * HOURS_CLEARLY_ABOVE
+                                else "let_op")
         tail = "." if verdict == "ongeschikt" else "; net te veel, bespreek of minder kan."
         reasons.append(Reason(
             fml="VI.3", demand=None, verdict=verdict, evidence=None,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 from pydantic_core import PydanticCustomError
 
@@ -26,7 +26,6 @@ from vacancies.vocabulary import DRIVING_LICENCES, EDUCATION_LEVELS, EDUCATION_N
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
-T = TypeVar("T")
 
 YES = {"j", "ja", "y", "yes"}
 NO = {"n", "nee", "no"}
@@ -53,7 +52,7 @@ class _Dialogue:
     def __init__(self, ask: Ask, say: Say) -> None:
         self.ask, self.say = ask, say
 
-    def get(self, prompt: str, parse: Callable[[str], T], *, current: T) -> T:
+    def get(self, prompt: str, parse: Callable[[str], Any], *, current: Any) -> Any:
         shown = f" [{_show(current)}]" if _show(current) else ""
         while True:
             try:
@@ -190,8 +189,8 @@ def _ask_item(talk: _Dialogue, item: Item, current: Limitation | None) -> Limita
         note = talk.get("    toelichting (Enter = geen)", str,
                         current=current.note if current else None)
         return check_limitation(item.key, Limitation(level=1, conditions=chosen, note=note))
-    for level in item.levels:
-        talk.say(f"    {level.level}. {level.label}")
+    for option in item.levels:
+        talk.say(f"    {option.level}. {option.label}")
     level = talk.get("    niveau", _level_parser(item), current=current.level if current else 0)
     if not level:
         return None

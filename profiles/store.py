@@ -74,9 +74,9 @@ def _open(settings: Settings, db: sqlite_utils.Database | None) -> sqlite_utils.
         settings.db.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite_utils.Database(settings.db)
     if TABLE not in db.table_names():
-        db[TABLE].create({"id": str, "coach": str, "public": str, "health": bytes,
+        db.table(TABLE).create({"id": str, "coach": str, "public": str, "health": bytes,
                           "created": str, "updated": str}, pk="id", not_null={"public"})
-        db[TABLE].create_index(["coach"], if_not_exists=True)
+        db.table(TABLE).create_index(["coach"], if_not_exists=True)
     return db
 
 
@@ -91,7 +91,7 @@ def save_profile(*, profile: Profile, settings: Settings, db: sqlite_utils.Datab
     data = profile.model_dump(mode="json")
     health = {name: data.pop(name) for name in HEALTH_FIELDS}
     token = _fernet(settings).encrypt(json.dumps(health, ensure_ascii=False).encode("utf-8"))
-    table = db[TABLE]
+    table = db.table(TABLE)
     existing = next(iter(table.rows_where("id = ?", [profile.id], select="created, coach")),
                     None)
     now = _now()
@@ -106,7 +106,7 @@ def get_profile(*, profile_id: str, settings: Settings, db: sqlite_utils.Databas
                 coach: str | None = None) -> Profile:
     """The stored profile; ProfileError when absent (or of another coach, when coach is given)."""
     db = _open(settings, db)
-    row = next(iter(db[TABLE].rows_where("id = ?", [profile_id])), None)
+    row = next(iter(db.table(TABLE).rows_where("id = ?", [profile_id])), None)
     if row is None or (coach is not None and row["coach"] not in (None, coach)):
         raise ProfileError(f"profiel '{profile_id}' bestaat niet.")
     try:
@@ -124,7 +124,7 @@ def list_profiles(*, settings: Settings, db: sqlite_utils.Database | None = None
     """Id, coach and dates of every stored profile (no health data, nothing decrypted)."""
     db = _open(settings, db)
     where, args = ("coach = ? or coach is null", [coach]) if coach is not None else (None, None)
-    return [dict(row) for row in db[TABLE].rows_where(
+    return [dict(row) for row in db.table(TABLE).rows_where(
         where, args, select="id, coach, created, updated", order_by="id")]
 
 
@@ -132,7 +132,7 @@ def delete_profile(*, profile_id: str, settings: Settings,
                    db: sqlite_utils.Database | None = None) -> bool:
     """Remove a profile; False when there was none with this id."""
     db = _open(settings, db)
-    table = db[TABLE]
+    table = db.table(TABLE)
     if next(iter(table.rows_where("id = ?", [profile_id], select="id")), None) is None:
         return False
     table.delete(profile_id)
