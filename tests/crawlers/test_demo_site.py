@@ -283,3 +283,34 @@ def test_the_demo_profile_sees_a_local_set_and_a_few_far_away(site):
             far += 1
     assert near >= 30
     assert 3 <= far <= 6
+
+
+@pytest.mark.slow
+def test_the_demo_profile_gets_all_three_verdicts_for_the_right_reasons():
+    """What the quick start shows: geschikt, let_op and ongeschikt, each for a clear reason."""
+    from crawlers.parsers.jobposting import parse_page
+    from matcher.requirements import extract_many
+    from matcher.suitability import judge
+
+    profile = Profile.model_validate_json((files("config") / "demo_profile.json").read_text(
+        encoding="utf-8"))
+    with serve_demo_site() as base_url:
+        urls = [url for url in sitemap_urls(base_url) if "/vacatures/" in url]
+        vacancies = [parse_page(get(url)[2], url=url, source="demo").vacancies[0] for url in urls]
+    requirements = extract_many((v.title, v.description) for v in vacancies)
+    verdicts = {v.id.rsplit("-", 1)[-1]: judge(vacancy_id=v.id, requirements=r, profile=profile,
+                                               today=TODAY)
+                for v, r in zip(vacancies, requirements, strict=True)}
+    counts = {name: sum(v.verdict == name for v in verdicts.values())
+              for name in ("geschikt", "let_op", "ongeschikt")}
+    assert min(counts.values()) >= 6, counts
+
+    def reasons(number: str) -> set[tuple[str | None, str]]:
+        return {(reason.demand, reason.verdict) for reason in verdicts[number].reasons}
+
+    assert ("tillen", "ongeschikt") in reasons("1001")  # dozen tot 20 kilo, limit 10 kg
+    assert ("tillen", "ongeschikt") in reasons("1032")  # pakketten tot 23 kilo
+    assert ("nachtdienst", "ongeschikt") in reasons("1005")
+    assert verdicts["1002"].verdict == "let_op"  # "fysiek actief werk" is vague, never geschikt
+    for number in ("1003", "1007", "1025"):  # no tilwerk, desk work, office work
+        assert verdicts[number].verdict == "geschikt", (number, verdicts[number].reasons)
