@@ -75,11 +75,10 @@ LICENCE_INCLUDES: dict[str, frozenset[str]] = {
     "A": frozenset({"A2", "A1", "AM"}),
     "B": frozenset({"AM"}),
 }
-# Unit conversions to the unit of the FML item (kg of force ≈ 10 N).
-_CONVERT: dict[tuple[str, str], float] = {
-    ("kg", "N"): 10.0, ("N", "kg"): 0.1, ("uur", "min"): 60.0, ("min", "uur"): 1 / 60,
-    ("m", "cm"): 100.0, ("cm", "m"): 0.01,
-}
+# Unit conversions to the unit of the FML item (kg of force ≈ 10 N). Hours and minutes are
+# not converted: on the FML, minutes are "at a stretch" and hours are "per day", two
+# different measures, so "4 uur lopen" is not compared with "30 minuten achtereen".
+_CONVERT: dict[tuple[str, str], float] = {("kg", "N"): 10.0, ("N", "kg"): 0.1}
 
 
 def worst(verdicts: list[str]) -> VerdictName:

@@ -291,3 +291,13 @@ def test_the_verdict_is_the_worst_reason_and_geschikt_has_none(the_profile, reqs
         assert reason.explanation.startswith("Vacature ")
         if reason.demand is not None:
             assert reason.evidence in {d.evidence for d in reqs.demands if d.code == reason.demand}
+
+
+def test_hours_per_day_are_not_compared_with_minutes_at_a_stretch():
+    """'4 uur lopen' (per day) says nothing exact about 'lopen 30 minuten achtereen'."""
+    result = verdict_of(Requirements(demands=[demand("lopen", value=4, unit="uur")]),
+                        profile(IV_16={"level": 2}))
+    assert result.verdict == "let_op"
+    per_day = verdict_of(Requirements(demands=[demand("lopen", value=6, unit="uur")]),
+                         profile(IV_17={"level": 1}))  # ongeveer 4 uur per dag
+    assert per_day.verdict == "ongeschikt"
