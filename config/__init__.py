@@ -47,8 +47,31 @@ class Settings(BaseSettings):
     profile_key_file: Path = Field(default_factory=lambda: Path(
         platformdirs.user_config_dir("spoorzoeker", appauthor=False)) / "profile.key",
         description="Where the key is kept when profile_key is not set (never in the database).")
+    # Crawling (crawlers/): politeness, faults, lifecycle and resuming.
+    close_after_missed_crawls: int = Field(
+        default=3, ge=1, description="A vacancy not seen in this many consecutive successful "
+                                     "crawls of its source is closed (its snapshot stays).")
+    download_timeout: float = Field(default=30.0, gt=0, description="Seconds per request.")
+    retry_times: int = Field(default=2, ge=0, description="Retries of a failed request.")
+    retry_after_max: float = Field(
+        default=120.0, ge=0, description="Longest Retry-After (seconds) the crawler waits out.")
+    max_page_bytes: int = Field(default=10 * 1024 * 1024, gt=0,
+                                description="Larger pages are not downloaded (counted).")
+    warn_page_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
+    crawl_languages: list[str] = Field(
+        default_factory=lambda: ["nl"],
+        description="Vacancies clearly in another language are skipped and counted.")
+    crawl_autothrottle: bool = True
+    crawl_resumable: bool = Field(
+        default=True, description="Keep Scrapy's JOBDIR beside the database so a crawl that "
+                                  "is cut off resumes where it stopped.")
 
     @property
     def index_path(self) -> Path:
         """The FAISS index lives beside the database."""
         return self.db.with_suffix(".faiss")
+
+    @property
+    def crawl_jobs_dir(self) -> Path:
+        """Scrapy's JOBDIR per source lives beside the database."""
+        return self.db.with_suffix(".crawljobs")

@@ -1,35 +1,132 @@
-"""Item pipelines: every Vacancy a spider yields is stored and counted."""
+"""Item pipelines: validate, deduplicate and store what the spiders yield, and count it.
+
+`LanguagePipeline` drops vacancies in a language the coaches do not place
+(counted as `other_language`). `StorePipeline` writes vacancies and page notes
+in batches, one transaction each, so a crawl killed halfway leaves either a
+page with its vacancies or neither. A new vacancy that is a near-duplicate of
+an open one (any source) becomes an alias of it (`duplicates` in the report);
+otherwise it is stored as itself and counted `new`, `updated` or `unchanged`.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from scrapy.exceptions import DropItem
+
+from crawlers.parsers.common import guess_language
+from crawlers.state import CrawlState, PageDone
+from vacancies.dedup import DuplicateFinder, fingerprint, load_finder, save_fingerprint
 from vacancies.model import Vacancy
-from vacancies.store import VacancyStore
+from vacancies.store import VacancyStore, utc_now
 
 logger = logging.getLogger(__name__)
 
+BATCH_ITEMS = 200
+BATCH_SECONDS = 1.0
+
+
+class LanguagePipeline:
+    """Keeps vacancies written in an accepted language (or whose language is unclear)."""
+
+    def __init__(self, crawler: Any, languages: list[str]) -> None:
+        self.crawler = crawler
+        self.languages = set(languages)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> LanguagePipeline:
+        return cls(crawler, list(crawler.settings.getlist("SPOORZOEKER_LANGUAGES") or ["nl"]))
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Vacancy) and self.languages:
+            language = guess_language(f"{item.title}\n{item.description}")
+            if language is not None and language not in self.languages:
+                self.crawler.spider.report.error("other_language")
+                raise DropItem(f"{item.id}: language {language}")
+        return item
+
 
 class StorePipeline:
-    """Writes each vacancy to the store and counts new, updated and unchanged ones."""
+    """Writes vacancies and page notes to the store in batches and counts each vacancy."""
 
     def __init__(self, crawler: Any, store: VacancyStore) -> None:
         self.crawler = crawler
         self.store = store
+        self.state = CrawlState(store.db)
+        self.finder: DuplicateFinder | None = None
+        self.buffer: list[Any] = []
+        self.flushed_at = time.monotonic()
+        self.today = date.today()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
         return cls(crawler, VacancyStore.open(Path(crawler.settings["SPOORZOEKER_DB"])))
 
+    def open_spider(self) -> None:
+        self.finder = load_finder(self.store.db, open_vacancies=self.store.open_texts())
+
+    def close_spider(self) -> None:
+        self.flush()
+
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, Vacancy):
-            spider = self.crawler.spider
-            spider.report.items += 1
-            change = self.store.upsert(item)
-            setattr(spider.report, change, getattr(spider.report, change) + 1)
-            progress = getattr(spider, "on_item", None)
-            if progress is not None:
-                progress()
+        if isinstance(item, Vacancy | PageDone):
+            if isinstance(item, Vacancy):
+                self.crawler.spider.report.items += 1
+            self.buffer.append(item)
+            if len(self.buffer) >= BATCH_ITEMS or \
+                    time.monotonic() - self.flushed_at >= BATCH_SECONDS:
+                self.flush()
         return item
+
+    def flush(self) -> None:
+        """Write the buffered vacancies and page notes in one transaction."""
+        if not self.buffer:
+            return
+        spider = self.crawler.spider
+        crawl = getattr(spider, "crawl_number", None)
+        seen_at = utc_now()
+        with self.store.batch():
+            for item in self.buffer:
+                if isinstance(item, Vacancy):
+                    self._store(item, crawl=crawl, seen_at=seen_at)
+                    continue
+                if item.unchanged:
+                    known = self.state.page(item.source, item.url)
+                    if known is not None:
+                        counts = self.store.touch(known.record_ids, crawl=crawl, seen_at=seen_at,
+                                                  today=self.today)
+                        spider.report.items += sum(counts.values())
+                        spider.report.unchanged += counts["unchanged"]
+                        spider.report.updated += counts["updated"]
+                self.state.save(item)
+        self.buffer.clear()
+        self.flushed_at = time.monotonic()
+
+    def _store(self, vacancy: Vacancy, *, crawl: int | None, seen_at: str) -> None:
+        report = self.crawler.spider.report
+        canonical = self.store.alias_of(vacancy.id)
+        is_known = canonical is not None or any(self.store.db.query(
+            "select 1 from vacancies where id = ?", [vacancy.id]))
+        print_ = None
+        if not is_known and self.finder is not None:
+            print_ = fingerprint(title=vacancy.title, description=vacancy.description,
+                                 place=vacancy.place, employer=vacancy.employer)
+            canonical = self.finder.find(print_, exclude=vacancy.id)
+        if canonical is not None:
+            self.store.add_alias(vacancy, canonical_id=canonical, seen_at=seen_at, crawl=crawl,
+                                 today=self.today)
+            report.duplicates += 1
+            return
+        change = self.store.upsert(vacancy, seen_at=seen_at, crawl=crawl)
+        setattr(report, change, getattr(report, change) + 1)
+        if change != "unchanged" and self.finder is not None:
+            print_ = print_ or fingerprint(title=vacancy.title, description=vacancy.description,
+                                           place=vacancy.place, employer=vacancy.employer)
+            self.finder.add(vacancy.id, print_)
+            save_fingerprint(self.store.db, vacancy_id=vacancy.id,
+                             content_hash=vacancy.content_hash(), print_=print_,
+                             title=vacancy.title)

@@ -3,12 +3,22 @@
 One Scrapy process runs every enabled source, each as its own crawler with
 its own delay and concurrency. The bundled demo site (a source with
 `serve_demo = true`) is served on 127.0.0.1 for the length of the crawl.
+
+Each crawl of a source gets a number (`crawlers.state`). With
+`crawl_resumable`, Scrapy's JOBDIR for the source lives beside the database:
+a crawl that is cut off (Ctrl-C, a killed process) keeps its number and its
+queue, and the next `crawl` resumes it; the spider fetches whatever the cut
+lost. After a crawl that finished, lifecycle runs per source: records missed
+by the last N successful crawls are closed, and so is what is past its
+validThrough.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import re
+import shutil
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -19,13 +29,13 @@ from scrapy.crawler import CrawlerProcess
 from config import Settings
 from crawlers.report import SourceReport
 from crawlers.sources import Source
-from crawlers.spiders import JobPostingSpider
+from crawlers.spiders import SPIDERS
+from crawlers.state import CrawlState
 from vacancies.errors import ConfigError
+from vacancies.model import Vacancy
 from vacancies.store import VacancyStore
 
 logger = logging.getLogger(__name__)
-
-SPIDERS = {"jobposting": JobPostingSpider}
 
 
 def scrapy_settings(*, settings: Settings) -> dict[str, Any]:
@@ -37,14 +47,24 @@ def scrapy_settings(*, settings: Settings) -> dict[str, Any]:
         "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
         "CONCURRENT_REQUESTS_PER_DOMAIN": settings.concurrency_per_domain,
         "DOWNLOAD_DELAY": settings.download_delay,
-        "DOWNLOAD_TIMEOUT": 30,
-        "RETRY_TIMES": 2,
+        "DOWNLOAD_TIMEOUT": settings.download_timeout,
+        "DOWNLOAD_MAXSIZE": settings.max_page_bytes,
+        "DOWNLOAD_WARNSIZE": min(settings.warn_page_bytes, settings.max_page_bytes),
+        "RETRY_TIMES": settings.retry_times,
+        # 429 (and 503 with Retry-After) are retried by RetryAfterMiddleware, after the wait.
+        "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408],
+        "REDIRECT_MAX_TIMES": 5,
+        "DOWNLOADER_MIDDLEWARES": {"crawlers.middlewares.RetryAfterMiddleware": 560},
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,  # no listening control port on a crawler
         "LOG_LEVEL": settings.log_level,
-        "ITEM_PIPELINES": {"crawlers.pipelines.StorePipeline": 300},
+        "ITEM_PIPELINES": {"crawlers.pipelines.LanguagePipeline": 200,
+                           "crawlers.pipelines.StorePipeline": 300},
         "SPOORZOEKER_DB": str(settings.db),
-    }
+        "SPOORZOEKER_LANGUAGES": list(settings.crawl_languages),
+        "SPOORZOEKER_RETRY_AFTER_MAX": settings.retry_after_max,
+    } | ({} if settings.crawl_autothrottle else {"AUTOTHROTTLE_ENABLED": False})
 
 
 def crawl(*, sources: list[Source], settings: Settings,
@@ -57,23 +77,61 @@ def crawl(*, sources: list[Source], settings: Settings,
     for source in unsupported:
         reports[source.name].error("unsupported_kind")
     runnable = [s for s in sources if s.kind in SPIDERS]
+    store = VacancyStore.open(Path(settings.db))
+    state = CrawlState(store.db)
+    crawlers: dict[str, tuple[Any, int]] = {}
     with _served(runnable) as resolved:
         process = CrawlerProcess(scrapy_settings(settings=settings), install_root_handler=False)
         for source in resolved:
-            spider_class = type(f"{SPIDERS[source.kind].__name__}_{len(reports)}",
-                                (SPIDERS[source.kind],), {"custom_settings": _per_source(source)})
+            number, resumed = state.begin(source.name)
+            overrides = _per_source(source)
+            if settings.crawl_resumable:
+                jobdir = _jobdir(settings, source)
+                if not resumed:
+                    shutil.rmtree(jobdir, ignore_errors=True)
+                overrides["JOBDIR"] = str(jobdir)
+            if resumed:
+                logger.info("source %s: resuming crawl %d", source.name, number)
+            spider_class = type(f"{SPIDERS[source.kind].__name__}_{len(crawlers)}",
+                                (SPIDERS[source.kind],), {"custom_settings": overrides})
             crawler = process.create_crawler(spider_class)
             if on_item is not None:
-                crawler.signals.connect(
-                    lambda name=source.name, **_: on_item(name),
-                    signal=_item_scraped())
-            process.crawl(crawler, source=source, report=reports[source.name])
+                crawler.signals.connect(_counter(on_item, source.name), signal=_item_scraped())
+            process.crawl(crawler, source=source, report=reports[source.name],
+                          crawl_number=number)
+            crawlers[source.name] = (crawler, number)
         process.start()
-    store = VacancyStore.open(Path(settings.db))
-    expired = store.close_expired(today=date.today())
-    if expired:
-        logger.info("closed %d vacancies past their validThrough", expired)
+    today = date.today()
+    for name, (crawler, number) in crawlers.items():
+        report = reports[name]
+        reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+        if reason != "finished":
+            logger.warning("source %s: crawl %d stopped (%s); the next crawl resumes it",
+                           name, number, reason)
+            continue
+        spider = crawler.spider
+        successful = not getattr(spider, "entry_failed", True)
+        state.finish(name, number, successful=successful)
+        if settings.crawl_resumable:
+            shutil.rmtree(_jobdir(settings, spider.source), ignore_errors=True)
+        if successful:
+            before = state.unseen_before(name, missed=settings.close_after_missed_crawls)
+            if before is not None:
+                report.closed += store.close_unseen(source=name, before_crawl=before)
+        report.closed += store.close_expired(today=today, source=name)
     return reports
+
+
+def _jobdir(settings: Settings, source: Source) -> Path:
+    return settings.crawl_jobs_dir / re.sub(r"[^\w.-]+", "_", source.name)
+
+
+def _counter(on_item: Callable[[str], None], name: str) -> Callable[..., None]:
+    def counted(item: Any = None, **_: Any) -> None:
+        if isinstance(item, Vacancy):
+            on_item(name)
+
+    return counted
 
 
 def _item_scraped() -> object:

@@ -1,73 +1,339 @@
 """Spiders: they only navigate. Reading a page is the parsers' work.
 
-`JobPostingSpider` serves every site that publishes schema.org JobPostings:
-it follows the sitemap (found through robots.txt or given) or the start
-URLs and hands each page to `crawlers.parsers.jobposting`.
+One spider per kind of source (CONTRACTS §7):
+- `JobPostingSpider` (`jobposting`): the sitemap (given, or found through
+  robots.txt; sitemap indexes and gzip too) or the start pages; each page goes
+  to `crawlers.parsers.jobposting`. A page whose sitemap `lastmod` is what the
+  last crawl saw is not fetched again.
+- `RecruiteeSpider` (`recruitee`), `IndeedXmlSpider` (`indeed-xml`) and
+  `RssSpider` (`rss`, following RFC 5005 `next` links): one feed address.
+
+All of them are polite and incremental in the same way: a page fetched before
+is asked for with If-None-Match / If-Modified-Since, and a 304 or a body with
+the same hash as last time is not parsed again; its vacancies count as seen
+and unchanged. Every failure is counted by kind; none stops the crawl. A crawl
+whose sitemap or feed failed is not "successful", so lifecycle closes nothing
+on its account.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, ClassVar
 
-from scrapy import Request
-from scrapy.http import Response, TextResponse
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.spiders import SitemapSpider
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from scrapy.utils._compression import _DecompressionMaxSizeExceeded
+from scrapy.utils.gz import gunzip, gzip_magic_number
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.internet.defer import CancelledError
+from twisted.internet.error import (
+    ConnectionLost,
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
 from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+from twisted.web.client import PotentialDataLoss
 
-from crawlers.parsers.jobposting import parse_page
+from crawlers.parsers import indeed_xml, jobposting, recruitee, rss
+from crawlers.parsers.common import PageResult, charset_of, decode_body
 from crawlers.report import SourceReport
 from crawlers.sources import Source
+from crawlers.state import CrawlState, PageDone
+from vacancies.store import open_database
 
 logger = logging.getLogger(__name__)
 
+PARSER_VERSION = "1"
+"""Part of every body hash: a new parser version reads unchanged pages again."""
 
-class JobPostingSpider(SitemapSpider):
+try:  # Scrapy >= 2.13 names the cancelled-download error
+    from scrapy.exceptions import DownloadCancelledError
+except ImportError:  # pragma: no cover
+    DownloadCancelledError = CancelledError  # type: ignore[misc,assignment]
+
+
+def failure_kind(failure: Failure) -> str:
+    """A short name for why a request failed, as the crawl report counts it."""
+    error = failure.value
+    if failure.check(HttpError):
+        return f"http_{error.response.status}"
+    if failure.check(IgnoreRequest):
+        message = str(error)
+        if "robots.txt" in message:
+            return "robots_disallowed"
+        if "redirect" in message:
+            return "redirect_loop"
+        return "ignored"
+    if failure.check(DNSLookupError):
+        return "dns"
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timeout"
+    if failure.check(DownloadCancelledError, CancelledError):
+        return "too_large"
+    if failure.check(ConnectionRefusedError):
+        return "connection_refused"
+    if failure.check(PotentialDataLoss):
+        return "partial_response"
+    if failure.check(ConnectionLost, ResponseFailed, ResponseNeverReceived):
+        return "connection_lost"
+    return type(error).__name__
+
+
+class SourceSpider(Spider):
+    """What every spider shares: the source, its report, its state and the page notes."""
+
+    name = "source"
+
+    def __init__(self, *args: Any, source: Source, report: SourceReport, crawl_number: int,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.source = source
+        self.report = report
+        self.crawl_number = crawl_number
+        self.entry_failed = False
+        self.requested: set[str] = set()
+        self.handled: set[str] = set()
+        self.swept = False
+        if source.allowed_domains:
+            self.allowed_domains = list(source.allowed_domains)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        database = open_database(Path(crawler.settings["SPOORZOEKER_DB"]))
+        spider.crawl_state = CrawlState(database)
+        crawler.signals.connect(spider._reached, signal=signals.request_reached_downloader)
+        crawler.signals.connect(spider._sweep, signal=signals.spider_idle)
+        return spider
+
+    # --- requests --------------------------------------------------------------------------
+
+    def page_request(self, url: str, callback: Callable[..., Any], *, entry: bool = False,
+                     lastmod: str | None = None, conditional: bool = True,
+                     dont_filter: bool = False) -> Request:
+        """A request for a page, conditional when the page was fetched well before."""
+        headers: dict[str, str] = {}
+        known = self.crawl_state.page(self.source.name, url) if conditional else None
+        if known is not None and known.ok and known.done_crawl is not None:
+            if known.etag:
+                headers["If-None-Match"] = known.etag
+            if known.last_modified:
+                headers["If-Modified-Since"] = known.last_modified
+        return Request(url, callback=callback, errback=self.failed, headers=headers,
+                       dont_filter=dont_filter,
+                       meta={"entry": entry, "lastmod": lastmod, "conditional": conditional,
+                             "handle_httpstatus_list": [304]})
+
+    def _reached(self, request: Request, spider: Spider | None = None) -> None:
+        self.requested.add(request.url)
+
+    def _sweep(self, spider: Spider | None = None) -> None:
+        """When the queue runs dry: fetch what this crawl listed but never handled (pages
+        lost when an earlier run of the same crawl was cut off)."""
+        if self.swept:
+            return
+        self.swept = True
+        listed = self.crawl_state.missing(self.source.name, crawl=self.crawl_number)
+        missing = [url for url in listed if url not in self.requested | self.handled]
+        if not missing:
+            return
+        logger.info("%s: %d listed pages still to fetch", self.source.name, len(missing))
+        for url in missing:
+            self.crawler.engine.crawl(self.page_request(url, self.parse_page, dont_filter=True))
+        raise DontCloseSpider
+
+    def parse_page(self, response: Response) -> Iterator[Any]:  # pragma: no cover
+        raise NotImplementedError
+
+    # --- responses -------------------------------------------------------------------------
+
+    def fetched(self, response: Response) -> tuple[PageDone | None, str | None]:
+        """A note for an unchanged page (304 or same body), else the decoded text."""
+        self.report.pages += 1
+        meta = response.meta
+        if response.status == 304:
+            return self.done(response, (), unchanged=True), None
+        body_hash = hashlib.sha256(PARSER_VERSION.encode() + response.body).hexdigest()[:32]
+        if meta.get("conditional", True):
+            known = self.crawl_state.page(self.source.name, response.url)
+            if known is not None and known.ok and known.body_hash == body_hash \
+                    and known.done_crawl is not None:
+                return self.done(response, (), unchanged=True, body_hash=body_hash), None
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        text = decode_body(response.body, declared=charset_of(content_type))
+        response.meta["body_hash"] = body_hash
+        return None, text
+
+    def done(self, response: Response, record_ids: Any, *, unchanged: bool = False,
+             body_hash: str | None = None) -> PageDone:
+        headers = response.headers
+        self.handled.add(response.url)
+        return PageDone(
+            source=self.source.name, url=response.url, crawl=self.crawl_number,
+            record_ids=tuple(record_ids), unchanged=unchanged,
+            etag=_header(headers, "ETag"), last_modified=_header(headers, "Last-Modified"),
+            lastmod=response.meta.get("lastmod"),
+            body_hash=body_hash or response.meta.get("body_hash"))
+
+    def result(self, response: Response, page: PageResult) -> Iterator[Any]:
+        """The vacancies of a parsed page, then its note; problems are counted."""
+        for problem in page.problems:
+            self.report.error(problem)
+        yield from page.vacancies
+        done = self.done(response, [vacancy.id for vacancy in page.vacancies])
+        next_page = getattr(page, "next_page", None)
+        yield replace(done, next_url=next_page) if next_page else done
+
+    def failed(self, failure: Failure) -> Iterator[Any]:
+        """Count a failed request by kind; the crawl goes on."""
+        kind = failure_kind(failure)
+        self.report.error(kind)
+        request = failure.request
+        logger.info("%s: %s failed (%s)", self.source.name, request.url, kind)
+        if request.meta.get("entry"):
+            self.entry_failed = True
+            return
+        self.handled.add(request.url)
+        yield PageDone(source=self.source.name, url=request.url, crawl=self.crawl_number,
+                       ok=False)
+
+
+def _header(headers: Any, name: str) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+class JobPostingSpider(SourceSpider):
     """Crawls one `jobposting` source: its sitemap or its start pages."""
 
     name = "jobposting"
 
-    def __init__(self, *args: Any, source: Source, report: SourceReport, **kwargs: Any) -> None:
-        self.source = source
-        self.report = report
-        self.sitemap_urls = [source.sitemap] if source.sitemap else []
-        if source.allowed_domains:
-            self.allowed_domains = list(source.allowed_domains)
-        super().__init__(*args, **kwargs)
+    async def start(self) -> AsyncIterator[Any]:
+        if self.source.sitemap:
+            yield self.page_request(self.source.sitemap, self.parse_sitemap, entry=True,
+                                    conditional=False, dont_filter=True)
+        for url in self.source.start_urls:
+            yield self.page_request(url, self.parse_page, entry=True, dont_filter=True)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        self.report.pages += 1
+        if response.url.endswith("/robots.txt"):
+            robots = decode_body(response.body, declared=None)
+            found = list(sitemap_urls_from_robots(robots, base_url=response.url))
+            if not found:
+                self.report.error("no_sitemap")
+                self.entry_failed = True
+            for url in found:
+                yield self.page_request(url, self.parse_sitemap, entry=True, conditional=False,
+                                        dont_filter=True)
+            return
+        sitemap = self._sitemap(response)
+        if sitemap is None:
+            self.report.error("broken_sitemap")
+            self.entry_failed = True
+            return
+        if sitemap.type == "sitemapindex":
+            for entry in sitemap:
+                yield self.page_request(entry["loc"], self.parse_sitemap, entry=True,
+                                        conditional=False, dont_filter=True)
+            return
+        entries = [entry for entry in sitemap if entry.get("loc")]
+        self.crawl_state.mark_listed(self.source.name, [e["loc"] for e in entries],
+                               crawl=self.crawl_number)
+        known = self.crawl_state.pages(self.source.name)
+        for entry in entries:
+            url, lastmod = entry["loc"], entry.get("lastmod")
+            page = known.get(url)
+            if page is not None and page.done_crawl == self.crawl_number:
+                self.handled.add(url)  # done before this crawl was cut off and resumed
+                continue
+            if page is not None and page.ok and lastmod and page.lastmod == lastmod \
+                    and page.done_crawl is not None:
+                self.handled.add(url)
+                yield PageDone(source=self.source.name, url=url, crawl=self.crawl_number,
+                               unchanged=True, lastmod=lastmod)
+                continue
+            yield self.page_request(url, self.parse_page, lastmod=lastmod)
+
+    def _sitemap(self, response: Response) -> Sitemap | None:
+        body = response.body
+        if gzip_magic_number(response):
+            try:
+                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            except (_DecompressionMaxSizeExceeded, OSError):
+                return None
+        try:
+            sitemap = Sitemap(body)
+        except Exception:  # noqa: BLE001 (lxml raises several kinds on garbage)
+            return None
+        return sitemap if sitemap.type in {"urlset", "sitemapindex"} else None
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        unchanged, text = self.fetched(response)
+        if unchanged is not None:
+            yield unchanged
+            return
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        if content_type and not any(k in content_type for k in ("html", "xml", "text")):
+            self.report.error("not_html")
+            yield self.done(response, ())
+            return
+        page = jobposting.parse_page(text or "", url=response.url, source=self.source.name)
+        yield from self.result(response, page)
+
+
+class FeedSpider(SourceSpider):
+    """One feed address (`url` of the source); the parser is the subclass's."""
+
+    parser: ClassVar[Callable[..., PageResult]]
 
     async def start(self) -> AsyncIterator[Any]:
-        for url in self.sitemap_urls:
-            yield Request(url, callback=self._parse_sitemap, errback=self.failed)
-        for url in self.source.start_urls:
-            yield Request(url, callback=self.parse, errback=self.failed)
+        yield self.page_request(self.source.url or "", self.parse_page, entry=True,
+                                dont_filter=True)
 
-    def _parse_sitemap(self, response: Response) -> Iterator[Request]:
-        self.report.pages += 1
-        for request in super()._parse_sitemap(response):
-            yield request.replace(errback=self.failed)
-
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        self.report.pages += 1
-        if not isinstance(response, TextResponse):
-            self.report.error("not_html")
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        unchanged, text = self.fetched(response)
+        if unchanged is not None:
+            yield unchanged
+            known = self.crawl_state.page(self.source.name, response.url)
+            if known is not None and known.next_url:  # the pages after it may have changed
+                yield self.page_request(known.next_url, self.parse_page, entry=True)
             return
-        page = parse_page(response.text, url=response.url, source=self.source.name)
-        for problem in page.problems:
-            self.report.error(problem)
-        yield from page.vacancies
+        page = type(self).parser(text or "", url=response.url, source=self.source.name)
+        if any(problem.startswith(("broken_", "unexpected_")) for problem in page.problems):
+            self.entry_failed = True  # part of the feed may be missing: close nothing
+        yield from self.result(response, page)
+        next_page = getattr(page, "next_page", None)
+        if next_page:
+            yield self.page_request(next_page, self.parse_page, entry=True)
 
-    def failed(self, failure: Failure) -> None:
-        """Count a failed request by kind; the crawl goes on."""
-        if failure.check(HttpError):
-            kind = f"http_{failure.value.response.status}"
-        elif failure.check(DNSLookupError):
-            kind = "dns"
-        elif failure.check(TimeoutError, TCPTimedOutError):
-            kind = "timeout"
-        else:
-            kind = type(failure.value).__name__
-        self.report.error(kind)
-        logger.info("%s: request failed (%s)", self.source.name, kind)
+
+class RecruiteeSpider(FeedSpider):
+    name = "recruitee"
+    parser = staticmethod(recruitee.parse_offers)
+
+
+class IndeedXmlSpider(FeedSpider):
+    name = "indeed-xml"
+    parser = staticmethod(indeed_xml.parse_feed)
+
+
+class RssSpider(FeedSpider):
+    name = "rss"
+    parser = staticmethod(rss.parse_feed)
+
+
+SPIDERS: dict[str, type[SourceSpider]] = {
+    "jobposting": JobPostingSpider, "recruitee": RecruiteeSpider,
+    "indeed-xml": IndeedXmlSpider, "rss": RssSpider,
+}

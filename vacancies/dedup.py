@@ -215,38 +215,43 @@ def ensure_table(db: sqlite_utils.Database) -> None:
     if "vacancy_fingerprints" not in db.table_names():
         db["vacancy_fingerprints"].create(
             {"vacancy_id": str, "content_hash": str, "signature": bytes, "size": int,
-             "title": str, "place": str}, pk="vacancy_id")
+             "title": str, "place": str, "employer": str}, pk="vacancy_id")
 
 
 def save_fingerprint(db: sqlite_utils.Database, *, vacancy_id: str, content_hash: str,
                      print_: Fingerprint, title: str) -> None:
     db.execute(
-        "insert or replace into vacancy_fingerprints "
-        "(vacancy_id, content_hash, signature, size, title, place) values (?, ?, ?, ?, ?, ?)",
+        "insert or replace into vacancy_fingerprints (vacancy_id, content_hash, signature, "
+        "size, title, place, employer) values (?, ?, ?, ?, ?, ?, ?)",
         [vacancy_id, content_hash, print_.signature.astype(np.uint32).tobytes(), print_.size,
-         title, print_.place])
+         title, print_.place, print_.employer])
 
 
-def load_finder(db: sqlite_utils.Database, *, open_vacancies: Iterable[tuple[str, str, str, str,
-                                                                              str | None]]
+OpenVacancy = tuple[str, str, str, str, str | None, str | None]
+"""(id, content hash, title, description, place, employer) of an open canonical vacancy."""
+
+
+def load_finder(db: sqlite_utils.Database, *, open_vacancies: Iterable[OpenVacancy]
                 ) -> DuplicateFinder:
-    """A finder over the given open canonical vacancies (id, content hash, title,
-    description, place); stored fingerprints are reused, missing ones computed and saved."""
+    """A finder over the given open canonical vacancies; stored fingerprints are reused,
+    missing or outdated ones computed and saved."""
     ensure_table(db)
     stored = {row["vacancy_id"]: row for row in db.query(
-        "select vacancy_id, content_hash, signature, size, title, place "
+        "select vacancy_id, content_hash, signature, size, title, place, employer "
         "from vacancy_fingerprints")}
     finder = DuplicateFinder()
     with db.atomic():
-        for vacancy_id, content_hash, title, description, place in open_vacancies:
+        for vacancy_id, content_hash, title, description, place, employer in open_vacancies:
             row = stored.get(vacancy_id)
             if row is not None and row["content_hash"] == content_hash:
                 print_ = Fingerprint(
                     signature=np.frombuffer(row["signature"], dtype=np.uint32).copy(),
                     size=row["size"], title=title_trigrams(row["title"]),
-                    title_key=title_key(row["title"]), place=row["place"])
+                    title_key=title_key(row["title"]), place=row["place"],
+                    employer=row["employer"])
             else:
-                print_ = fingerprint(title=title, description=description, place=place)
+                print_ = fingerprint(title=title, description=description, place=place,
+                                     employer=employer)
                 save_fingerprint(db, vacancy_id=vacancy_id, content_hash=content_hash,
                                  print_=print_, title=title)
             finder.add(vacancy_id, print_)

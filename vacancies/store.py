@@ -1,14 +1,22 @@
 """The vacancy store: one SQLite database, opened through sqlite-utils in WAL mode.
 
 This module owns the tables `vacancies` (the current state of each vacancy),
-`vacancy_urls` (every URL a vacancy was found at) and `vacancy_snapshots`
+`vacancy_urls` (every URL a vacancy was found at), `vacancy_snapshots`
 (every version of the text ever seen: vacancies disappear, the dossier must
-not). Other packages own their own tables in the same file and open it
-with `open_database`.
+not) and `vacancy_aliases` (records of other sources found to be the same
+vacancy: deduplication folds them into one canonical vacancy that keeps every
+URL). Other packages own their own tables in the same file and open it with
+`open_database`.
+
+Lifecycle: a crawl marks every record it saw with the crawl's number
+(`last_crawl`); a record not seen in the last N successful crawls of its
+source is closed by `close_unseen`. A canonical vacancy stays open while its
+own record or any alias is still published.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -29,7 +37,11 @@ _VACANCY_COLUMNS = {
     "id": str, "title": str, "description": str, "employer": str, "place": str,
     "postcode": str, "url": str, "date_posted": str, "valid_through": str, "source": str,
     "employment_type": str, "raw": str, "content_hash": str, "status": str,
-    "first_seen": str, "last_seen": str, "closed_at": str,
+    "first_seen": str, "last_seen": str, "closed_at": str, "last_crawl": int, "own_open": int,
+}
+_ALIAS_COLUMNS = {
+    "id": str, "canonical_id": str, "source": str, "url": str, "content_hash": str,
+    "status": str, "first_seen": str, "last_seen": str, "last_crawl": int,
 }
 
 
@@ -85,6 +97,15 @@ class VacancyStore:
         if "vacancies" not in self.db.table_names():
             self.db["vacancies"].create(_VACANCY_COLUMNS, pk="id", not_null={"title", "status"})
             self.db["vacancies"].create_index(["status"])
+        else:
+            present = set(self.db["vacancies"].columns_dict)
+            for column in ("last_crawl", "own_open"):
+                if column not in present:
+                    self.db["vacancies"].add_column(column, int)
+        if "vacancy_aliases" not in self.db.table_names():
+            self.db["vacancy_aliases"].create(_ALIAS_COLUMNS, pk="id")
+            self.db["vacancy_aliases"].create_index(["canonical_id"])
+            self.db["vacancy_aliases"].create_index(["source", "status"])
         if "vacancy_urls" not in self.db.table_names():
             self.db["vacancy_urls"].create(
                 {"vacancy_id": str, "url": str, "source": str, "first_seen": str,
@@ -98,20 +119,31 @@ class VacancyStore:
                 pk=("vacancy_id", "content_hash"),
             )
 
-    def upsert(self, vacancy: Vacancy, *, seen_at: str | None = None) -> Change:
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[VacancyStore]:
+        """Many writes as one transaction (a crawl stores pages in batches)."""
+        with self.db.atomic():
+            yield self
+
+    def upsert(self, vacancy: Vacancy, *, seen_at: str | None = None,
+               crawl: int | None = None) -> Change:
         """Store what a source published now; reopen it if it was closed.
 
-        A changed text keeps the earlier version as a snapshot.
+        A changed text keeps the earlier version as a snapshot. `crawl` is the
+        number of the crawl that saw it (for closing what is no longer published).
         """
         seen_at = seen_at or utc_now()
         content_hash = vacancy.content_hash()
         with self.db.atomic():
+            self.db.execute("delete from vacancy_aliases where id = ?", [vacancy.id])
             rows = list(self.db.query(
-                "select content_hash, first_seen, status from vacancies where id = ?",
-                [vacancy.id]))
+                "select content_hash, first_seen, status, last_crawl from vacancies "
+                "where id = ?", [vacancy.id]))
             record = _row_from_vacancy(vacancy)
             record.update(content_hash=content_hash, last_seen=seen_at, status="open",
-                          closed_at=None)
+                          closed_at=None, own_open=1)
+            if crawl is not None:
+                record["last_crawl"] = crawl
             if not rows:
                 record["first_seen"] = seen_at
                 self.db["vacancies"].insert(record)
@@ -133,6 +165,113 @@ class VacancyStore:
                 self.remember_url(vacancy.id, vacancy.url, source=vacancy.source,
                                   seen_at=seen_at)
         return change
+
+    def alias_of(self, record_id: str) -> str | None:
+        """The canonical vacancy a record was folded into, or None."""
+        rows = list(self.db.query("select canonical_id from vacancy_aliases where id = ?",
+                                  [record_id]))
+        return rows[0]["canonical_id"] if rows else None
+
+    def add_alias(self, vacancy: Vacancy, *, canonical_id: str, seen_at: str | None = None,
+                  crawl: int | None = None, today: date | None = None) -> Change:
+        """Record `vacancy` as another publication of `canonical_id`: its URL joins the
+        canonical vacancy's URLs, its text is kept as a snapshot under its own id, and a
+        closed canonical vacancy is reopened (unless past its validThrough)."""
+        seen_at = seen_at or utc_now()
+        content_hash = vacancy.content_hash()
+        with self.db.atomic():
+            rows = list(self.db.query(
+                "select content_hash, first_seen, status from vacancy_aliases where id = ?",
+                [vacancy.id]))
+            record = {"id": vacancy.id, "canonical_id": canonical_id, "source": vacancy.source,
+                      "url": vacancy.url, "content_hash": content_hash, "status": "open",
+                      "last_seen": seen_at, "last_crawl": crawl,
+                      "first_seen": rows[0]["first_seen"] if rows else seen_at}
+            self.db["vacancy_aliases"].upsert(record, pk="id")
+            self.db["vacancy_snapshots"].insert(
+                {"vacancy_id": vacancy.id, "content_hash": content_hash, "seen_at": seen_at,
+                 "title": vacancy.title, "description": vacancy.description,
+                 "raw": vacancy.raw}, ignore=True)
+            if vacancy.url:
+                self.remember_url(canonical_id, vacancy.url, source=vacancy.source,
+                                  seen_at=seen_at)
+            self._reopen([canonical_id], today=today or date.today())
+        if not rows:
+            return "new"
+        unchanged = rows[0]["content_hash"] == content_hash and rows[0]["status"] == "open"
+        return "unchanged" if unchanged else "updated"
+
+    def _reopen(self, canonical_ids: Iterable[str], *, today: date) -> int:
+        reopened = 0
+        for vacancy_id in canonical_ids:
+            cursor = self.db.execute(
+                "update vacancies set status = 'open', closed_at = null where id = ? "
+                "and status = 'closed' and (valid_through is null or valid_through >= ?)",
+                [vacancy_id, today.isoformat()])
+            reopened += cursor.rowcount
+        return reopened
+
+    def touch(self, record_ids: Iterable[str], *, crawl: int | None,
+              seen_at: str | None = None, today: date | None = None) -> dict[str, int]:
+        """Mark records as seen again without their text (a page that did not change).
+
+        Returns how many were `unchanged` and how many were reopened (`updated`);
+        ids the store does not know are skipped.
+        """
+        seen_at = seen_at or utc_now()
+        today = today or date.today()
+        counts = {"unchanged": 0, "updated": 0}
+        with self.db.atomic():
+            for record_id in record_ids:
+                own = self.db.execute(
+                    "update vacancies set last_seen = ?, last_crawl = coalesce(?, last_crawl), "
+                    "own_open = 1 where id = ?", [seen_at, crawl, record_id]).rowcount
+                canonical = record_id
+                if not own:
+                    canonical = self.alias_of(record_id) or ""
+                    if not canonical:
+                        continue
+                    self.db.execute(
+                        "update vacancy_aliases set last_seen = ?, status = 'open', "
+                        "last_crawl = coalesce(?, last_crawl) where id = ?",
+                        [seen_at, crawl, record_id])
+                reopened = self._reopen([canonical], today=today)
+                counts["updated" if reopened else "unchanged"] += 1
+        return counts
+
+    def close_unseen(self, *, source: str, before_crawl: int, at: str | None = None) -> int:
+        """Close what `source` no longer publishes: records last seen in a crawl numbered
+        below `before_crawl`. A canonical vacancy closes when neither its own record nor
+        any alias is still published. Returns the number of vacancies closed."""
+        at = at or utc_now()
+        with self.db.atomic():
+            stale_aliases = [row for row in self.db.query(
+                "select id, canonical_id from vacancy_aliases where source = ? and "
+                "status = 'open' and last_crawl is not null and last_crawl < ?",
+                [source, before_crawl])]
+            self.db.execute(
+                "update vacancy_aliases set status = 'closed' where source = ? and "
+                "status = 'open' and last_crawl is not null and last_crawl < ?",
+                [source, before_crawl])
+            stale_own = [row["id"] for row in self.db.query(
+                "select id from vacancies where source = ? and coalesce(own_open, 1) = 1 "
+                "and last_crawl is not null and last_crawl < ?", [source, before_crawl])]
+            for vacancy_id in stale_own:
+                self.db.execute("update vacancies set own_open = 0 where id = ?", [vacancy_id])
+            candidates = set(stale_own) | {row["canonical_id"] for row in stale_aliases}
+            gone = [vacancy_id for vacancy_id in sorted(candidates) if not any(
+                self.db.query(
+                    "select 1 from vacancies where id = ? and coalesce(own_open, 1) = 1 "
+                    "union all select 1 from vacancy_aliases where canonical_id = ? "
+                    "and status = 'open'", [vacancy_id, vacancy_id]))]
+            return self.close(gone, at=at)
+
+    def open_texts(self) -> Iterator[tuple[str, str, str, str, str | None, str | None]]:
+        """(id, content hash, title, description, place, employer) of every open vacancy."""
+        for row in self.db.query("select id, content_hash, title, description, place, "
+                                 "employer from vacancies where status = 'open'"):
+            yield (row["id"], row["content_hash"], row["title"], row["description"],
+                   row["place"], row["employer"])
 
     def remember_url(self, vacancy_id: str, url: str, *, source: str | None,
                      seen_at: str | None = None) -> None:
@@ -157,11 +296,14 @@ class VacancyStore:
                 closed += cursor.rowcount
         return closed
 
-    def close_expired(self, *, today: date) -> int:
-        """Close open vacancies whose validThrough lies before `today`."""
+    def close_expired(self, *, today: date, source: str | None = None) -> int:
+        """Close open vacancies (of one source, if given) whose validThrough lies before
+        `today`."""
+        where = "" if source is None else " and source = ?"
         expired = [row["id"] for row in self.db.query(
             "select id from vacancies where status = 'open' and valid_through is not null "
-            "and valid_through < ?", [today.isoformat()])]
+            f"and valid_through < ?{where}",
+            [today.isoformat()] + ([] if source is None else [source]))]
         return self.close(expired)
 
     def get(self, vacancy_id: str) -> StoredVacancy | None:
