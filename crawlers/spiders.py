@@ -56,10 +56,12 @@ logger = logging.getLogger(__name__)
 PARSER_VERSION = "1"
 """Part of every body hash: a new parser version reads unchanged pages again."""
 
-try:  # Scrapy >= 2.13 names the cancelled-download error
-    from scrapy.exceptions import DownloadCancelledError
-except ImportError:  # pragma: no cover
-    DownloadCancelledError = CancelledError  # type: ignore[misc,assignment]
+_SCRAPY_ERRORS = {  # Scrapy >= 2.14 names download failures itself
+    "CannotResolveHostError": "dns", "DownloadTimeoutError": "timeout",
+    "DownloadCancelledError": "too_large", "DownloadConnectionRefusedError":
+    "connection_refused", "ResponseDataLossError": "partial_response",
+    "DownloadFailedError": "connection_lost",
+}
 
 
 def failure_kind(failure: Failure) -> str:
@@ -78,7 +80,9 @@ def failure_kind(failure: Failure) -> str:
         return "dns"
     if failure.check(TimeoutError, TCPTimedOutError):
         return "timeout"
-    if failure.check(DownloadCancelledError, CancelledError):
+    if type(error).__name__ in _SCRAPY_ERRORS:
+        return _SCRAPY_ERRORS[type(error).__name__]
+    if failure.check(CancelledError):
         return "too_large"
     if failure.check(ConnectionRefusedError):
         return "connection_refused"
@@ -114,7 +118,14 @@ class SourceSpider(Spider):
         spider.crawl_state = CrawlState(database)
         crawler.signals.connect(spider._reached, signal=signals.request_reached_downloader)
         crawler.signals.connect(spider._sweep, signal=signals.spider_idle)
+        crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
         return spider
+
+    def _dropped(self, request: Request, spider: Spider | None = None) -> None:
+        """A redirect back to an address already fetched is a loop: count it."""
+        if request.url in request.meta.get("redirect_urls", ()):
+            self.report.error("redirect_loop")
+            self.handled.add(request.meta["redirect_urls"][0])
 
     # --- requests --------------------------------------------------------------------------
 
