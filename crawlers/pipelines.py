@@ -29,6 +29,10 @@ logger = logging.getLogger(__name__)
 BATCH_ITEMS = 200
 BATCH_SECONDS = 1.0
 
+_FINDERS: dict[str, DuplicateFinder] = {}
+"""One finder per database for the whole process: sources crawled side by side see each
+other's vacancies at once, before either has written them."""
+
 
 class LanguagePipeline:
     """Keeps vacancies written in an accepted language (or whose language is unclear)."""
@@ -59,6 +63,7 @@ class StorePipeline:
         self.state = CrawlState(store.db)
         self.finder: DuplicateFinder | None = None
         self.buffer: list[Any] = []
+        self.pending: dict[str, Any] = {}  # new canonical vacancies not yet written
         self.flushed_at = time.monotonic()
         self.today = date.today()
 
@@ -67,7 +72,10 @@ class StorePipeline:
         return cls(crawler, VacancyStore.open(Path(crawler.settings["SPOORZOEKER_DB"])))
 
     def open_spider(self) -> None:
-        self.finder = load_finder(self.store.db, open_vacancies=self.store.open_texts())
+        key = str(self.crawler.settings["SPOORZOEKER_DB"])
+        if key not in _FINDERS:
+            _FINDERS[key] = load_finder(self.store.db, open_vacancies=self.store.open_texts())
+        self.finder = _FINDERS[key]
 
     def close_spider(self) -> None:
         self.flush()
@@ -76,7 +84,9 @@ class StorePipeline:
         if isinstance(item, Vacancy | PageDone):
             if isinstance(item, Vacancy):
                 self.crawler.spider.report.items += 1
-            self.buffer.append(item)
+                self.buffer.append((item, self._canonical(item)))
+            else:
+                self.buffer.append(item)
             if len(self.buffer) >= BATCH_ITEMS or \
                     time.monotonic() - self.flushed_at >= BATCH_SECONDS:
                 self.flush()
@@ -91,8 +101,8 @@ class StorePipeline:
         seen_at = utc_now()
         with self.store.batch():
             for item in self.buffer:
-                if isinstance(item, Vacancy):
-                    self._store(item, crawl=crawl, seen_at=seen_at)
+                if isinstance(item, tuple):
+                    self._store(*item, crawl=crawl, seen_at=seen_at)
                     continue
                 if item.unchanged:
                     known = self.state.page(item.source, item.url)
@@ -102,20 +112,30 @@ class StorePipeline:
                         spider.report.items += sum(counts.values())
                         spider.report.unchanged += counts["unchanged"]
                         spider.report.updated += counts["updated"]
+                        spider.report.duplicates += counts["duplicates"]
                 self.state.save(item)
         self.buffer.clear()
         self.flushed_at = time.monotonic()
 
-    def _store(self, vacancy: Vacancy, *, crawl: int | None, seen_at: str) -> None:
-        report = self.crawler.spider.report
+    def _canonical(self, vacancy: Vacancy) -> str | None:
+        """The vacancy this one duplicates, decided when it arrives; a new canonical vacancy
+        joins the finder at once, so a repost later in the same crawl finds it."""
         canonical = self.store.alias_of(vacancy.id)
-        is_known = canonical is not None or any(self.store.db.query(
-            "select 1 from vacancies where id = ?", [vacancy.id]))
-        print_ = None
-        if not is_known and self.finder is not None:
-            print_ = fingerprint(title=vacancy.title, description=vacancy.description,
-                                 place=vacancy.place, employer=vacancy.employer)
-            canonical = self.finder.find(print_, exclude=vacancy.id)
+        if canonical is not None or self.finder is None or vacancy.id in self.pending:
+            return canonical
+        if any(self.store.db.query("select 1 from vacancies where id = ?", [vacancy.id])):
+            return None
+        print_ = fingerprint(title=vacancy.title, description=vacancy.description,
+                             place=vacancy.place, employer=vacancy.employer)
+        canonical = self.finder.find(print_, exclude=vacancy.id)
+        if canonical is None:
+            self.finder.add(vacancy.id, print_)
+            self.pending[vacancy.id] = print_
+        return canonical
+
+    def _store(self, vacancy: Vacancy, canonical: str | None, *, crawl: int | None,
+               seen_at: str) -> None:
+        report = self.crawler.spider.report
         if canonical is not None:
             self.store.add_alias(vacancy, canonical_id=canonical, seen_at=seen_at, crawl=crawl,
                                  today=self.today)
@@ -123,10 +143,12 @@ class StorePipeline:
             return
         change = self.store.upsert(vacancy, seen_at=seen_at, crawl=crawl)
         setattr(report, change, getattr(report, change) + 1)
-        if change != "unchanged" and self.finder is not None:
-            print_ = print_ or fingerprint(title=vacancy.title, description=vacancy.description,
-                                           place=vacancy.place, employer=vacancy.employer)
+        print_ = self.pending.pop(vacancy.id, None)
+        if change == "updated" and self.finder is not None:
+            print_ = fingerprint(title=vacancy.title, description=vacancy.description,
+                                 place=vacancy.place, employer=vacancy.employer)
             self.finder.add(vacancy.id, print_)
+        if print_ is not None:
             save_fingerprint(self.store.db, vacancy_id=vacancy.id,
                              content_hash=vacancy.content_hash(), print_=print_,
                              title=vacancy.title)

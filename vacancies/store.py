@@ -215,12 +215,12 @@ class VacancyStore:
               seen_at: str | None = None, today: date | None = None) -> dict[str, int]:
         """Mark records as seen again without their text (a page that did not change).
 
-        Returns how many were `unchanged` and how many were reopened (`updated`);
-        ids the store does not know are skipped.
+        Returns how many were `unchanged`, reopened (`updated`) or aliases of another
+        vacancy (`duplicates`); ids the store does not know are skipped.
         """
         seen_at = seen_at or utc_now()
         today = today or date.today()
-        counts = {"unchanged": 0, "updated": 0}
+        counts = {"unchanged": 0, "updated": 0, "duplicates": 0}
         with self.db.atomic():
             for record_id in record_ids:
                 own = self.db.execute(
@@ -236,7 +236,10 @@ class VacancyStore:
                         "last_crawl = coalesce(?, last_crawl) where id = ?",
                         [seen_at, crawl, record_id])
                 reopened = self._reopen([canonical], today=today)
-                counts["updated" if reopened else "unchanged"] += 1
+                if canonical != record_id:
+                    counts["duplicates"] += 1
+                else:
+                    counts["updated" if reopened else "unchanged"] += 1
         return counts
 
     def close_unseen(self, *, source: str, before_crawl: int, at: str | None = None) -> int:
