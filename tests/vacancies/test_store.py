@@ -73,3 +73,50 @@ def test_database_is_a_real_sqlite_file_in_wal_mode(db_path):
     db = sqlite_utils.Database(db_path)
     assert db.journal_mode == "wal"
     assert db["vacancies"].count == 1
+
+
+def test_alias_joins_the_canonical_vacancy_with_its_url_and_snapshot(db_path):
+    store = VacancyStore.open(db_path)
+    store.upsert(vacancy(), seen_at="2026-11-01T10:00:00+00:00", crawl=1)
+    repost = vacancy(id="bord:9", url="https://bord.nl/9", source="bord",
+                     description="Je pakt orders. Solliciteer via Bord.")
+    assert store.add_alias(repost, canonical_id="v1", crawl=1) == "new"
+    assert store.add_alias(repost, canonical_id="v1", crawl=2) == "unchanged"
+    assert store.alias_of("bord:9") == "v1"
+    assert store.count() == 1
+    assert store.get("v1").source_urls == ("https://example.nl/v1", "https://bord.nl/9")
+    texts = [row["description"] for row in store.db["vacancy_snapshots"].rows_where(
+        "vacancy_id = ?", ["bord:9"])]
+    assert texts == ["Je pakt orders. Solliciteer via Bord."]
+
+
+def test_close_unseen_keeps_a_vacancy_open_while_another_source_still_publishes_it(db_path):
+    store = VacancyStore.open(db_path)
+    store.upsert(vacancy(), crawl=1)
+    store.add_alias(vacancy(id="bord:9", source="bord", url="https://bord.nl/9"),
+                    canonical_id="v1", crawl=5)
+    assert store.close_unseen(source="test", before_crawl=3) == 0
+    assert store.get("v1").status == "open"
+    assert store.close_unseen(source="bord", before_crawl=6) == 1
+    assert store.get("v1").status == "closed"
+    assert store.touch(["bord:9"], crawl=7) == {"unchanged": 0, "updated": 0, "duplicates": 1}
+    assert store.get("v1").status == "open"
+
+
+def test_touch_marks_seen_reopens_and_skips_unknown_ids(db_path):
+    store = VacancyStore.open(db_path)
+    store.upsert(vacancy(), crawl=1)
+    store.upsert(vacancy(id="old", valid_through=date(2026, 1, 31)), crawl=1)
+    store.close(["v1", "old"])
+    counts = store.touch(["v1", "old", "onbekend"], crawl=2, today=date(2026, 11, 22))
+    assert counts == {"unchanged": 1, "updated": 1, "duplicates": 0}
+    assert store.get("v1").status == "open"
+    assert store.get("old").status == "closed"  # past its validThrough: stays closed
+    assert store.close_unseen(source="test", before_crawl=2) == 0
+    assert store.close_unseen(source="test", before_crawl=3) == 1
+
+
+def test_ingested_vacancies_are_never_closed_as_unseen(db_path):
+    store = VacancyStore.open(db_path)
+    store.upsert(vacancy())
+    assert store.close_unseen(source="test", before_crawl=100) == 0
