@@ -211,9 +211,11 @@ def main(argv: list[str] | None = None) -> int:
           f"({len(postings)} teksten gevonden); peildatum {today.isoformat()}")
 
     gold = {label["id"]: gold_requirements(label) for label in labels}
+    texts = {vid: f"{p['title']}\n{p.get('description') or ''}" for vid, p in postings.items()}
     run(labels=labels, profiles=profiles, title="GOLD-eisen (labels) → judge (in-process)",
         verdicts_for=lambda _name, profile: {
-            vid: judge(vacancy_id=vid, requirements=req, profile=profile, today=today)
+            vid: judge(vacancy_id=vid, requirements=req, profile=profile, today=today,
+                       text=texts.get(vid))
             for vid, req in gold.items()})
     if args.no_extract:
         return 0
@@ -244,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     run(labels=labels, profiles=profiles,
         title="GEËXTRAHEERDE eisen, in-process (de CLI kon niet draaien)",
         verdicts_for=lambda _name, profile: {
-            vid: judge(vacancy_id=vid, requirements=req, profile=profile, today=today)
+            vid: judge(vacancy_id=vid, requirements=req, profile=profile, today=today,
+                       text=texts.get(vid))
             for vid, req in extracted.items()})
     return 0
 

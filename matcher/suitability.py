@@ -271,7 +271,8 @@ def licence_covered(required: str, held: list[str]) -> bool:
                for code in (h.strip().upper() for h in held))
 
 
-def _licence_reasons(requirements: Requirements, profile: Profile) -> list[Reason]:
+def _licence_reasons(requirements: Requirements, profile: Profile
+                     ) -> list[tuple[Reason, str]]:
     reasons = []
     held = [h.strip().upper() for h in profile.driving_licences]
     for licence in requirements.driving_licences:
@@ -281,15 +282,16 @@ def _licence_reasons(requirements: Requirements, profile: Profile) -> list[Reaso
         if licence_covered(code, held):
             # Included in a licence the employee has: likely fine, but the profile does not
             # say so in words; the coach checks the licence itself.
-            reasons.append(Reason(
+            reasons.append((Reason(
                 fml=None, demand=None, verdict="let_op", evidence=None,
                 explanation=f"Vacature vereist rijbewijs {code}; de werknemer heeft "
                             f"{', '.join(held)}, dat {code} meestal omvat. Controleer het "
-                            "rijbewijs."))
+                            "rijbewijs."), code))
         else:
-            reasons.append(Reason(
+            reasons.append((Reason(
                 fml=None, demand=None, verdict="ongeschikt", evidence=None,
-                explanation=f"Vacature vereist rijbewijs {code}; dat heeft de werknemer niet."))
+                explanation=f"Vacature vereist rijbewijs {code}; dat heeft de werknemer niet."),
+                code))
     return reasons
 
 
@@ -325,10 +327,69 @@ def _education_reasons(requirements: Requirements, profile: Profile, *, today: d
     return []
 
 
+# --- evidence for hours, licences and education ------------------------------------------------
+# Requirements carry no sentence for these; when the vacancy text is at hand, the reason
+# quotes the sentence that states them (verbatim), so the dossier shows where it came from.
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_HOURS_WORDS = re.compile(r"\buur\b|\buren\b|\bfte\b|full[- ]?time|part[- ]?time|voltijd|"
+                          r"deeltijd|dagen per week|\d\s*u\b|\bu/w\b|\bhours\b", re.IGNORECASE)
+EDUCATION_WORDS: dict[str, tuple[str, ...]] = {
+    "basis": ("basisonderwijs",), "vmbo": ("vmbo",), "mbo1": ("mbo",), "mbo2": ("mbo",),
+    "mbo3": ("mbo",), "mbo4": ("mbo",), "havo": ("havo",), "vwo": ("vwo",),
+    "hbo": ("hbo", "bachelor", "hogeschool", "hoger beroeps", "pabo", "graduaat"),
+    "wo": ("wo", "master", "universit", "academisch"),
+}
+EVIDENCE_MAX = 300
+
+
+def _sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
+
+
+def _quote(sentence: str) -> str:
+    return sentence[:EVIDENCE_MAX]
+
+
+def hours_evidence(text: str, hours_min: float) -> str | None:
+    """The sentence that states the hours, preferring the one with the minimum in it."""
+    number = re.compile(rf"(?<![\d,.]){re.escape(_fmt(hours_min))}(?![\d,])|"
+                        rf"(?<![\d,.]){re.escape(f'{hours_min:g}')}(?![\d.])")
+    candidates = [s for s in _sentences(text) if _HOURS_WORDS.search(s)]
+    best = next((s for s in candidates if number.search(s)), None)
+    return _quote(best or candidates[0]) if (best or candidates) else None
+
+
+def licence_evidence(text: str, licence: str) -> str | None:
+    """The sentence that asks for the licence."""
+    code = re.compile(rf"(?<![\w-]){re.escape(licence)}(?![\w-])")
+    found = [s for s in _sentences(text) if "rijbewijs" in s.lower() or "licen" in s.lower()]
+    best = next((s for s in found if code.search(s)), None)
+    return _quote(best or found[0]) if (best or found) else None
+
+
+_EDUCATION_CONTEXT = re.compile(r"opleiding|diploma|niveau|afgerond|studie|degree|education|"
+                                r"graduate|afgestudeerd", re.IGNORECASE)
+
+
+def education_evidence(text: str, level: str) -> str | None:
+    """The sentence that asks for the education level, preferring one about schooling."""
+    words = EDUCATION_WORDS.get(level, (level,))
+    matching = [sentence for sentence in _sentences(text) if any(
+        re.search(rf"(?<!\w){re.escape(word)}" + (r"\b" if len(word) <= 4 else ""),
+                  sentence.lower()) for word in words)]
+    best = next((s for s in matching if _EDUCATION_CONTEXT.search(s)), None)
+    return _quote(best or matching[0]) if (best or matching) else None
+
+
 def judge(*, vacancy_id: str, requirements: Requirements, profile: Profile,
           today: date | None = None, rules: PassendWerkRules | None = None,
-          catalogue: Catalogue | None = None) -> Verdict:
-    """The verdict for one vacancy and one profile: every conflict as a reason, worst first."""
+          catalogue: Catalogue | None = None, text: str | None = None) -> Verdict:
+    """The verdict for one vacancy and one profile: every conflict as a reason, worst first.
+
+    `text` (title and description of the vacancy), when given, lets the reasons on hours,
+    licences and education quote the sentence of the vacancy that states them.
+    """
     catalogue = catalogue or load_catalogue()
     rules = rules or load_rules()
     today = today or date.today()
@@ -342,8 +403,19 @@ def judge(*, vacancy_id: str, requirements: Requirements, profile: Profile,
         if known is None or VERDICT_ORDER[reason.verdict] > VERDICT_ORDER[known.verdict]:
             by_code[demand.code] = reason
     reasons: list[Reason] = list(by_code.values())
-    reasons += _hours_reasons(requirements, profile, catalogue)
-    reasons += _licence_reasons(requirements, profile)
-    reasons += _education_reasons(requirements, profile, today=today, rules=rules)
+    hours = _hours_reasons(requirements, profile, catalogue)
+    licences = _licence_reasons(requirements, profile)
+    education = _education_reasons(requirements, profile, today=today, rules=rules)
+    if text:
+        hours_min = requirements.hours_per_week.min if requirements.hours_per_week else None
+        hours = [r.model_copy(update={"evidence": hours_evidence(text, hours_min)})
+                 if hours_min is not None else r for r in hours]
+        licence_reasons = [r.model_copy(update={"evidence": licence_evidence(text, code)})
+                           for r, code in licences]
+        education = [r.model_copy(update={"evidence": education_evidence(
+            text, requirements.education_level or "")}) for r in education]
+        reasons += hours + licence_reasons + education
+    else:
+        reasons += hours + [r for r, _ in licences] + education
     reasons.sort(key=lambda r: -VERDICT_ORDER[r.verdict])
     return Verdict(id=vacancy_id, verdict=worst([r.verdict for r in reasons]), reasons=reasons)

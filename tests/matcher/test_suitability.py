@@ -301,3 +301,30 @@ def test_hours_per_day_are_not_compared_with_minutes_at_a_stretch():
     per_day = verdict_of(Requirements(demands=[demand("lopen", value=6, unit="uur")]),
                          profile(IV_17={"level": 1}))  # ongeveer 4 uur per dag
     assert per_day.verdict == "ongeschikt"
+
+
+def test_with_the_text_hours_licence_and_education_reasons_quote_their_sentence():
+    text = ("Chauffeur bezorging\nWij zoeken een collega voor 32 tot 40 uur per week. "
+            "Je hebt rijbewijs C en minimaal een hbo-opleiding. Je werkt in een leuk team.")
+    the_profile = profile().model_copy(update={"hours_per_week_max": 24})
+    reqs = Requirements(hours_per_week=HoursRange(min=32, max=40), driving_licences=["C"],
+                        education_level="hbo")
+    result = judge(vacancy_id="v", requirements=reqs, profile=the_profile, today=TODAY,
+                   text=text)
+    quoted = {reason.explanation.split(";")[0]: reason.evidence for reason in result.reasons}
+    assert quoted == {
+        "Vacature vraagt 32 tot 40 uur per week":
+            "Wij zoeken een collega voor 32 tot 40 uur per week.",
+        "Vacature vereist rijbewijs C": "Je hebt rijbewijs C en minimaal een hbo-opleiding.",
+        "Vacature vraagt hbo": "Je hebt rijbewijs C en minimaal een hbo-opleiding.",
+    }
+    without = judge(vacancy_id="v", requirements=reqs, profile=the_profile, today=TODAY)
+    assert [r.evidence for r in without.reasons] == [None, None, None]
+    assert [r.verdict for r in without.reasons] == [r.verdict for r in result.reasons]
+
+
+def test_the_word_worden_is_not_evidence_of_wo():
+    reqs = Requirements(education_level="wo")
+    result = judge(vacancy_id="v", requirements=reqs, profile=profile(), today=TODAY,
+                   text="Wil je onderdeel worden van ons team? Je hebt een WO-opleiding.")
+    assert result.reasons[0].evidence == "Je hebt een WO-opleiding."
