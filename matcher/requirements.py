@@ -36,6 +36,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -88,7 +89,7 @@ class RuleBook:
 
     patterns: dict[str, list[DemandPattern]]
     code_regex: dict[str, re.Pattern[str]]
-    trigger: re.Pattern[str]
+    index: dict[str, frozenset[str]]
     sections: list[tuple[str, re.Pattern[str]]]
     worker: re.Pattern[str]
     apply_sentence: re.Pattern[str]
@@ -155,13 +156,20 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
                    for code, p in neg.get("reassurance", {}).items()}
     distractors = {code: _compile(p, where=f"{cues.name} distractors.{code}")
                    for code, p in cue.get("distractors", {}).items()}
-    trigger_parts = [p.regex.pattern for items in patterns.values() for p in items]
-    trigger_parts += [p.pattern for p in reassurance.values()]
-    trigger_parts.append(cue["screen_work"]["terms"])
-    trigger = _compile("|".join(f"(?:{re.sub(r'[(][?]P<value>', '(?:', p)})"
-                                for p in trigger_parts), where=cues.name)
+    index: dict[str, set[str]] = {}
+    keyed = [(code, p.regex.pattern) for code, items in patterns.items() for p in items]
+    keyed += [(f"!{code}", p.pattern) for code, p in reassurance.items()]
+    for code, pattern in keyed:
+        try:
+            keys = _pattern_keys(pattern)
+        except _Unbounded as exc:
+            raise ConfigError(f"Patroon voor {code} kan overal beginnen; begin het met een "
+                              f"woord of getal: {str(exc)[:60]}") from exc
+        for key in keys:
+            index.setdefault(key, set()).add(code)
     return RuleBook(
-        patterns=patterns, code_regex=code_regex, trigger=trigger,
+        patterns=patterns, code_regex=code_regex,
+        index={key: frozenset(codes) for key, codes in index.items()},
         sections=[(kind, _compile(p, where=f"{cues.name} sections.{kind}"))
                   for kind, p in cue["sections"].items()],
         worker=_compile(cue["worker"]["address"], where=f"{cues.name} worker"),
@@ -191,19 +199,163 @@ def _compile_fields(raw: dict[str, Any], *, where: str) -> dict[str, Any]:
     return compiled
 
 
+# --------------------------------------------------------------------------- index
+
+_KEY = 8
+_DIGITS = frozenset("0123456789")
+# Words too common to select sentences by: a pattern that starts with one is keyed by
+# the word after it.
+_COMMON = frozenset(
+    "je jij u de het een in op te aan met van bij en of is at on the a to as als naar door "
+    "voor om tot ook er zijn ben bent we wij you your dat die niet geen no not ons onze "
+    "jouw uw mee af s ma zo ben bent ca max min all alle onder binnen toe dag werkt werken "
+    "werk staat sta up per hele veel ad zich kan kun wel goede eigen snel tussen is".split())
+
+
+def _common(word: str) -> bool:
+    return word in _COMMON or word.isdigit()
+
+
+class _Unbounded(Exception):
+    """A pattern that can start anywhere: it cannot be indexed by word prefixes."""
+
+
+def _pattern_keys(pattern: str) -> set[str]:
+    """Every word prefix (up to eight letters) a match of the pattern can start with.
+
+    Lets the extractor run a demand's patterns only on sentences with a word
+    that could start a match, which is what makes extraction fast.
+    """
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    def chars_of(items: Any) -> set[str]:
+        chars: set[str] = set()
+        for op, arg in items:
+            if op is sre.LITERAL:
+                chars.add(chr(arg).lower())
+            elif op is sre.RANGE and arg[1] - arg[0] <= 12:
+                chars |= {chr(c).lower() for c in range(arg[0], arg[1] + 1)}
+            elif op is sre.CATEGORY and arg is sre.CATEGORY_DIGIT:
+                chars |= _DIGITS
+            elif op is sre.CATEGORY and arg is sre.CATEGORY_SPACE:
+                chars.add(" ")
+            else:
+                raise _Unbounded(pattern)
+        return chars
+
+    def walk(items: list[Any], acc: str, out: set[str]) -> None:
+        if not items or len(acc) >= _KEY and not _common(acc):
+            out.add(acc)
+            return
+        op, arg = items[0]
+        rest = items[1:]
+        if op in (sre.LITERAL, sre.IN):
+            try:
+                chars = {chr(arg).lower()} if op is sre.LITERAL else chars_of(arg)
+            except _Unbounded:
+                if not acc:
+                    raise
+                out.add(acc)
+                return
+            for ch in chars:
+                if ch.isalnum() or ch == "_":
+                    if len(acc) < _KEY or _common(acc):
+                        walk(rest, acc + ch, out)
+                    else:
+                        out.add(acc[:_KEY])
+                elif _common(acc):
+                    after: set[str] = set()
+                    try:
+                        walk(rest, "", after)
+                    except _Unbounded:
+                        after = {acc + " "}
+                    out |= {acc + " "} if "" in after else after
+                elif acc:
+                    out.add(acc + " ")  # the whole word
+                else:
+                    walk(rest, acc, out)
+        elif op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            walk(rest, acc, out)
+        elif op is sre.SUBPATTERN:
+            walk(list(arg[-1]) + rest, acc, out)
+        elif op is sre.BRANCH:
+            for branch in arg[1]:
+                walk(list(branch) + rest, acc, out)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            low, high, item = arg
+            if low == 0:
+                walk(rest, acc, out)
+            if high != 0:
+                walk(list(item) + rest, acc, out)
+        elif acc:
+            out.add(acc)
+        else:
+            raise _Unbounded(pattern)
+
+    keys: set[str] = set()
+    walk(list(sre_parse.parse(pattern, re.IGNORECASE)), "", keys)
+    if "" in keys or " " in keys:
+        raise _Unbounded(pattern)
+    return keys
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _codes_in(text: str, index: dict[str, frozenset[str]]) -> set[str]:
+    """The demand codes (and '!code' reassurances) whose patterns could match in the text.
+
+    A key ending in a space must be the whole word; other keys are word prefixes.
+    """
+    codes: set[str] = set()
+    cache = _WORD_CODES.setdefault(id(index), {})
+    for word in set(_WORDS.findall(text.lower())):
+        found = cache.get(word)
+        if found is None:
+            found = set(index.get(word + " ", ()))
+            for size in range(min(len(word), _KEY), 0, -1):
+                found |= index.get(word[:size], frozenset())
+            found = frozenset(found)
+            if len(cache) < 500_000:
+                cache[word] = found
+        if found:
+            codes |= found
+    return codes
+
+
+_WORD_CODES: dict[int, dict[str, frozenset[str]]] = {}
+
+
 # --------------------------------------------------------------------------- segments
 
 
-@dataclass(frozen=True)
+@dataclass
 class Segment:
-    """A sentence or bullet of the vacancy, where it stands and under which heading."""
+    """A sentence or bullet of the vacancy, where it stands and under which heading.
+
+    Whether it addresses the worker, and whether it is about applying, is
+    settled only for the sentences that need it (`settle`), to stay fast.
+    """
 
     text: str
     source: str  # "title" or "description"
     start: int  # offset in its source
     section: str
-    worker: bool
     bullet: bool
+    line: str = ""
+    worker: bool = True
+    settled: bool = False
+
+    def settle(self, rules: RuleBook) -> Segment:
+        if not self.settled:
+            self.settled = True
+            if self.source != "title":
+                self.worker = bool(rules.worker.search(self.text)) or (
+                    self.section == "intro" and bool(rules.worker.search(self.line)))
+                if rules.apply_sentence.search(self.text):
+                    self.section = "apply"
+        return self
 
 
 def _heading_kind(line: str, rules: RuleBook) -> str | None:
@@ -248,7 +400,7 @@ def _split_sentences(line: str) -> list[str]:
 def segment(title: str, description: str, rules: RuleBook) -> list[Segment]:
     """Cut a vacancy into sentences with their section; the title is the first segment."""
     segments = [Segment(text=title, source="title", start=0, section="title",
-                        worker=True, bullet=False)] if title.strip() else []
+                        bullet=False, settled=True)] if title.strip() else []
     section = "intro"
     offset = 0
     for line in description.splitlines(keepends=True):
@@ -261,7 +413,6 @@ def segment(title: str, description: str, rules: RuleBook) -> list[Segment]:
             section = kind
             continue
         bullet = bool(_BULLET.match(line))
-        paragraph_worker = bool(rules.worker.search(line))
         position = 0
         for piece in _split_sentences(line):
             found = line.find(piece, position)
@@ -270,11 +421,8 @@ def segment(title: str, description: str, rules: RuleBook) -> list[Segment]:
             if len(text) < 2:
                 continue
             start = line_start + found + piece.find(text)
-            worker = bool(rules.worker.search(text)) or (
-                section == "intro" and paragraph_worker)
-            kind = "apply" if rules.apply_sentence.search(text) else section
             segments.append(Segment(text=text, source="description", start=start,
-                                    section=kind, worker=worker, bullet=bullet))
+                                    section=section, bullet=bullet, line=line))
     return segments
 
 
@@ -310,6 +458,8 @@ class _Reading:
     segments: list[Segment]
     doc_starts: list[int] = field(default_factory=list)
     doc_segments: list[Segment] = field(default_factory=list)
+    doc_codes: list[set[str]] = field(default_factory=list)
+    negated: set[str] = field(default_factory=set)
 
 
 class RequirementsComponent:
@@ -321,33 +471,49 @@ class RequirementsComponent:
 
     # The pipeline's make_doc for a vacancy: only sentences with a cue are tokenised.
     def make_doc(self, nlp: Language, *, title: str, description: str) -> Doc:
-        segments = segment(title, description, self.rules)
-        reading = _Reading(title=title, description=description, segments=segments)
+        return self._doc(nlp, _Reading(title=title, description=description,
+                                       segments=segment(title, description, self.rules)))
+
+    def _doc(self, nlp: Language, reading: _Reading) -> Doc:
         parts: list[str] = []
         position = 0
-        for seg in segments:
-            if seg.source != "title" and not self.rules.trigger.search(seg.text):
+        rules = self.rules
+        for seg in reading.segments:
+            codes: set[str] = set()
+            for code in _codes_in(seg.text, rules.index):
+                if code[0] == "!":
+                    if rules.reassurance[code[1:]].search(seg.text):
+                        reading.negated.add(code[1:])
+                elif rules.code_regex[code].search(seg.text):
+                    codes.add(code)
+            if not codes and seg.source != "title":
                 continue
+            seg.settle(rules)
             reading.doc_starts.append(position)
             reading.doc_segments.append(seg)
+            reading.doc_codes.append(codes)
             clean = seg.text.replace("\\", " ")
             parts.append(clean)
             position += len(clean) + 2
         doc = nlp.make_doc("\n\n".join(parts))
-        starts = set(reading.doc_starts)
-        for token in doc:
-            if token.idx in starts:
-                token.is_sent_start = True
+        if len(doc):
+            idx = doc.to_array("IDX")
+            for i in numpy.searchsorted(idx, reading.doc_starts):
+                if i < len(doc) and idx[i] in reading.doc_starts:
+                    doc[int(i)].is_sent_start = True
         doc.user_data["vacancy"] = reading
         return doc
 
     def __call__(self, doc: Doc) -> Doc:
         reading = doc.user_data.get("vacancy")
-        if reading is None:  # a plain nlp(text): the text is the description
+        if reading is None:  # a plain nlp(text): read the text as a description
             reading = _Reading(title="", description=doc.text,
                                segments=segment("", doc.text, self.rules))
-            reading.doc_segments = reading.segments
-            reading.doc_starts = [s.start for s in reading.segments]
+            for seg in reading.segments:
+                seg.settle(self.rules)
+                reading.doc_starts.append(seg.start)
+                reading.doc_segments.append(seg)
+                reading.doc_codes.append(set(self.rules.code_regex))
         doc._.requirements = self.read(doc, reading)
         return doc
 
@@ -355,33 +521,26 @@ class RequirementsComponent:
     def read(self, doc: Doc, reading: _Reading) -> Requirements:
         rules = self.rules
         language = detect_language(reading.description or reading.title, rules)
-        negated: set[str] = set()
-        for seg in reading.segments:
-            for code, regex in rules.reassurance.items():
-                if code not in negated and regex.search(seg.text):
-                    negated.add(code)
-        sentences = list(doc.sents)
-        sent_starts = [s.start_char for s in sentences]
-        token_starts = [t.idx for t in doc]
+        negated = set(reading.negated)
+        token_starts = doc.to_array("IDX").tolist() if len(doc) else []
         candidates: dict[str, list[_Candidate]] = {}
-        for code, regex in rules.code_regex.items():
-            items = rules.patterns[code]
-            for match in regex.finditer(doc.text):
-                pattern = items[int(next(k for k, v in match.groupdict().items()
-                                         if v is not None and k.startswith("p"))[1:])]
-                sent = sentences[bisect_right(sent_starts, match.start()) - 1]
-                seg_index = bisect_right(reading.doc_starts, sent.start_char) - 1
-                if seg_index < 0:
-                    continue
-                seg = reading.doc_segments[seg_index]
-                verdict = self._judge(doc, sent, match, pattern, seg, token_starts)
-                if verdict == "negated":
-                    negated.add(code)
-                    continue
-                if verdict != "ok":
-                    continue
-                candidates.setdefault(code, []).append(self._candidate(
-                    pattern, match, sent, seg, reading.doc_starts[seg_index]))
+        for sent in doc.sents:
+            seg_index = bisect_right(reading.doc_starts, sent.start_char) - 1
+            if seg_index < 0:
+                continue
+            seg = reading.doc_segments[seg_index]
+            text = sent.text
+            for code in reading.doc_codes[seg_index]:
+                items = rules.patterns[code]
+                for match in rules.code_regex[code].finditer(text):
+                    pattern = items[int(next(k for k, v in match.groupdict().items()
+                                             if v is not None and k.startswith("p"))[1:])]
+                    verdict = self._judge(doc, sent, match, pattern, seg, token_starts)
+                    if verdict == "negated":
+                        negated.add(code)
+                    elif verdict == "ok":
+                        candidates.setdefault(code, []).append(self._candidate(
+                            pattern, match, sent, seg, reading.doc_starts[seg_index]))
         demands: list[Demand] = []
         occupations = match_titles(reading.title, path=rules.title_kb) if reading.title else []
         for code in DEMAND_CODES:
@@ -406,34 +565,35 @@ class RequirementsComponent:
 
     def _judge(self, doc: Doc, sent: Any, match: re.Match[str], pattern: DemandPattern,
                seg: Segment, token_starts: list[int]) -> str:
+        """'ok' for a demand, 'negated' for a negated cue, 'skip' for a cue out of place."""
         rules = self.rules
+        text = sent.text
+        start = sent.start_char + match.start()
+        # a negation before the cue, inside its clause, or a cancelling phrase after it
+        first = bisect_right(token_starts, start) - 1
+        for i in range(first, max(sent.start, first - rules.negation_window) - 1, -1):
+            token = doc[i]
+            if token.idx >= start and i != first:
+                continue
+            lower = token.lower_
+            if i != first and lower in rules.clause_break:
+                break
+            if lower in rules.negation_words and not rules.not_negating.match(
+                    doc.text, token.idx):
+                return "negated"
+        if rules.negation_after.match(text, match.end()):
+            return "negated"
         if seg.section in NO_DEMAND_SECTIONS:
             return "skip"
         if seg.section == "intro" and not seg.worker:
             return "skip"
-        if pattern.worker and seg.section in ("other",) and not seg.worker and not seg.bullet:
+        if pattern.worker and seg.section == "other" and not seg.worker and not seg.bullet:
             return "skip"
-        text = sent.text
         distractor = rules.distractors.get(pattern.code)
         if distractor is not None and distractor.search(text):
             return "skip"
         if pattern.requires is not None and not pattern.requires.search(text):
             return "skip"
-        # negation before the cue, inside its clause
-        first = bisect_right(token_starts, match.start()) - 1
-        for i in range(first - 1, max(sent.start, first - rules.negation_window) - 1, -1):
-            token = doc[i]
-            lower = token.lower_
-            if lower in rules.clause_break:
-                break
-            if lower in rules.negation_words and not rules.not_negating.match(
-                    doc.text, token.idx):
-                return "negated"
-        if first >= 0 and doc[first].lower_ in rules.negation_words and \
-                not rules.not_negating.match(doc.text, doc[first].idx):
-            return "negated"
-        if rules.negation_after.search(doc.text[match.end():sent.end_char]):
-            return "negated"
         return "ok"
 
     def _candidate(self, pattern: DemandPattern, match: re.Match[str], sent: Any,
@@ -472,7 +632,8 @@ class RequirementsComponent:
         for seg in reading.segments:
             if seg.section in NO_DEMAND_SECTIONS or seg.section == "title":
                 continue
-            if seg.section == "intro" and not seg.worker:
+            seg.settle(rules)
+            if seg.section in NO_DEMAND_SECTIONS or seg.section == "intro" and not seg.worker:
                 continue
             hits = {m.group().lower() for m in rules.screen_terms.finditer(seg.text)}
             if hits and first is None and seg.section in ("tasks", "intro", "other"):
@@ -486,15 +647,24 @@ class RequirementsComponent:
 
     # ------------------------------------------------------------------ fields
     def _fields(self, reading: _Reading) -> dict[str, Any]:
-        segs = [s for s in reading.segments]
-        required = [s for s in segs if s.section not in FIELD_SECTIONS_EXCLUDED]
+        fields = self.rules.fields
+        timed = [s for s in reading.segments if _HOURS_HINT.search(s.text)]
+        asked = [s.settle(self.rules) for s in reading.segments if _FIELD_HINT.search(s.text)]
+        required = [s for s in asked if s.section not in FIELD_SECTIONS_EXCLUDED]
         return {
-            "hours_per_week": read_hours(segs, self.rules.fields["hours"],
-                                         self.rules.fields["hours_extra"]["days_excluded"]),
-            "education_level": read_education(required, self.rules.fields["education"]),
-            "driving_licences": read_licences(required, self.rules.fields["licences"]),
-            "experience_years": read_experience(required, self.rules.fields["experience"]),
+            "hours_per_week": read_hours(timed, fields["hours"],
+                                         fields["hours_extra"]["days_excluded"]),
+            "education_level": read_education(required, fields["education"]),
+            "driving_licences": read_licences(required, fields["licences"]),
+            "experience_years": read_experience(required, fields["experience"]),
         }
+
+
+_HOURS_HINT = re.compile(r"\d|full|voltijd|part|deeltijd|\bdagen\b", re.IGNORECASE)
+_FIELD_HINT = re.compile(
+    r"rijbewij|licen|ervar|experien|jaar|years|mbo|hbo|\bwo\b|opleiding|niveau|diploma|bachelor|"
+    r"master|universit|academ|vmbo|havo|vwo|graduaat|onderwijs|degree|msc|phd|pabo|studie|"
+    r"student|basisschool|lbo|mavo", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- fields
