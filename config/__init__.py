@@ -66,6 +66,16 @@ class Settings(BaseSettings):
         default=True, description="Keep Scrapy's JOBDIR beside the database so a crawl that "
                                   "is cut off resumes where it stopped.")
 
+    # Ranking and the vector index (matcher/index.py, delivery/shortlist.py).
+    index_exact_limit: int = Field(
+        default=200_000, ge=1, description="Up to this many vacancies the FAISS index is exact "
+                                           "(flat inner product); beyond it, IVF.")
+    index_nprobe: int = Field(default=32, ge=1,
+                              description="IVF lists searched per query (recall against speed).")
+    shortlist_semantic_k: int = Field(
+        default=1000, ge=1, description="Similarities fetched from FAISS per shortlist; the "
+                                        "other candidates count as least similar.")
+
     @property
     def index_path(self) -> Path:
         """The FAISS index lives beside the database."""

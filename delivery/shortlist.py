@@ -1,32 +1,67 @@
-"""A coach's shortlist for one profile: judged, filtered by distance, ranked.
+"""A coach's shortlist for one profile: filtered, searched, judged, ranked.
 
-Every open vacancy with requirements is judged against the profile;
-`ongeschikt` ones and those beyond the travel radius drop out; the rest are
-searched in FAISS with the profile's query embedding (restricted to them)
-and ranked by `matcher.ranking`.
+What does not depend on the profile is read once (`OpenVacancies`: the
+ranking facts and coordinates that `matcher.refresh` stores per content hash,
+as numpy columns, with a coarse grid of places). For one profile the work is
+then vectorised: the vacancies within the travel radius (the profile's
+`max_travel_km`, widened by how long the employee has been ill, see
+`profiles.passend_werk`; unknown distance is never filtered), without a
+licence the employee lacks or far more hours than the employee can work, are
+searched in FAISS with the profile's query embedding, restricted to them;
+every one gets a bound on its score (`matcher.ranking.coarse_scores`). Only
+the best few are loaded, judged against the FML (`matcher.suitability.judge`)
+and finished, in order of their bound, until no vacancy left could still
+enter the list: `ongeschikt` never appears, and the result is the same as
+judging every vacancy.
 """
 
 from __future__ import annotations
 
+import heapq
 import logging
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
-from urllib.parse import urlparse
 
-from matcher.index import VacancyIndex
-from matcher.models import Match, Requirements, Verdict
-from matcher.ranking import Candidate, rank
+import numpy as np
+
+from matcher.index import VacancyIndex, faiss_id
+from matcher.models import Match, Requirements
+from matcher.ranking import (
+    Candidate,
+    FactTable,
+    VacancyFacts,
+    best_held,
+    coarse_scores,
+    facts_from_json,
+    finish,
+    occupation_names,
+    profile_terms,
+)
 from matcher.store import MatcherStore
-from matcher.suitability import judge
+from matcher.suitability import HOURS_CLEARLY_ABOVE, judge, licence_covered, max_hours_per_week
 from profiles.model import Profile
-from vacancies.geo import distance_km, locate
+from profiles.passend_werk import passend_scope
+from vacancies.geo import EARTH_RADIUS_KM, locate
 from vacancies.model import Vacancy
 from vacancies.store import VacancyStore
+from vacancies.vocabulary import DRIVING_LICENCES
 
 if TYPE_CHECKING:
+    from config import Settings
     from matcher.embeddings import Embedder
 
 logger = logging.getLogger(__name__)
+
+GRID_DEGREES = 0.1          # cells of about 11 × 7 km for the travel-radius prefilter
+SEMANTIC_K = 1000           # similarities fetched from FAISS; the rest count as least similar
+FIRST_BATCH = 64            # vacancies judged in the first round
+
+Loader = Callable[[list[str]], dict[str, tuple[Vacancy, Requirements]]]
+"""Loads the vacancies and requirements of some ids (only the few that are judged)."""
 
 
 def profile_query(profile: Profile) -> str:
@@ -40,41 +75,266 @@ def profile_query(profile: Profile) -> str:
     return "; ".join(parts) or "passend werk"
 
 
-def country_of(vacancy: Vacancy) -> str:
-    """Belgian vacancies (a .be address) are looked up in Belgium: "Bergen" there is Mons."""
-    host = urlparse(vacancy.url or "").hostname or ""
-    return "BE" if host.endswith(".be") else "NL"
+@dataclass
+class OpenVacancies:
+    """The open vacancies as columns: what ranking needs of them before any profile."""
+
+    ids: list[str]
+    faiss_ids: np.ndarray       # (n,) int64
+    table: FactTable
+    lat: np.ndarray             # (n,) float64 radians, nan when unknown
+    lon: np.ndarray
+    cells: dict[tuple[int, int], np.ndarray]
+    unknown_place: np.ndarray   # rows without coordinates
+    _order: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def build(cls, *, ids: list[str], facts: list[VacancyFacts],
+              lat: Iterable[float | None], lon: Iterable[float | None]) -> OpenVacancies:
+        lat_deg = np.array([math.nan if v is None else v for v in lat], dtype=np.float64)
+        lon_deg = np.array([math.nan if v is None else v for v in lon], dtype=np.float64)
+        known = ~np.isnan(lat_deg)
+        cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+        cell_lat = np.floor(np.nan_to_num(lat_deg) / GRID_DEGREES).astype(np.int64)
+        cell_lon = np.floor(np.nan_to_num(lon_deg) / GRID_DEGREES).astype(np.int64)
+        for row in np.flatnonzero(known):
+            cells[(int(cell_lat[row]), int(cell_lon[row]))].append(int(row))
+        return cls(ids=ids, faiss_ids=np.array([faiss_id(v) for v in ids], dtype=np.int64),
+                   table=FactTable.build(facts), lat=np.radians(lat_deg),
+                   lon=np.radians(lon_deg),
+                   cells={k: np.asarray(v, dtype=np.int64) for k, v in cells.items()},
+                   unknown_place=np.flatnonzero(~known))
+
+    @classmethod
+    def from_store(cls, *, vacancies: VacancyStore, matcher_store: MatcherStore
+                   ) -> OpenVacancies:
+        """The open vacancies whose ranking facts are up to date (see matcher.refresh)."""
+        current = {row[0]: row[1] for row in vacancies.db.execute(
+            "select id, content_hash from vacancies where status = 'open'")}
+        ids, facts, lats, lons = [], [], [], []
+        for vacancy_id, content_hash, text, lat, lon in matcher_store.facts():
+            if current.get(vacancy_id) != content_hash:
+                continue
+            ids.append(vacancy_id)
+            facts.append(facts_from_json(text))
+            lats.append(lat)
+            lons.append(lon)
+        if len(ids) < len(current):
+            logger.warning("%d open vacancies have no ranking facts yet; run a refresh",
+                           len(current) - len(ids))
+        return cls.build(ids=ids, facts=facts, lat=lats, lon=lons)
+
+    def row_of_faiss(self, found: np.ndarray) -> np.ndarray:
+        """Rows of FAISS ids (-1 for ids not open)."""
+        if self._order is None:
+            self._order = np.argsort(self.faiss_ids)
+        sorted_ids = self.faiss_ids[self._order]
+        position = np.clip(np.searchsorted(sorted_ids, found), 0, max(len(sorted_ids) - 1, 0))
+        if not len(sorted_ids):
+            return np.full(len(found), -1, dtype=np.int64)
+        rows = self._order[position]
+        return np.where(sorted_ids[position] == found, rows, -1)
+
+    def within(self, *, home_lat: float, home_lon: float, radius_km: float) -> np.ndarray:
+        """Rows within the radius (by the grid, then exactly) and rows of unknown place."""
+        reach = radius_km / 111.0 / GRID_DEGREES + 1
+        lat_cell = int(math.floor(math.degrees(home_lat) / GRID_DEGREES))
+        lon_cell = int(math.floor(math.degrees(home_lon) / GRID_DEGREES))
+        lon_reach = reach / max(math.cos(home_lat), 0.2)
+        parts = [rows for (a, b), rows in self.cells.items()
+                 if abs(a - lat_cell) <= reach and abs(b - lon_cell) <= lon_reach]
+        near = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        distance = haversine(self.lat[near], self.lon[near], home_lat, home_lon)
+        return np.sort(np.concatenate([near[distance <= radius_km], self.unknown_place]))
+
+
+def haversine(lat: np.ndarray, lon: np.ndarray, home_lat: float, home_lon: float) -> np.ndarray:
+    """Straight-line km from home to each point (radians in); nan where unknown."""
+    a = (np.sin((lat - home_lat) / 2) ** 2
+         + math.cos(home_lat) * np.cos(lat) * np.sin((lon - home_lon) / 2) ** 2)
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def _covered_mask(held: list[str]) -> int:
+    return sum(1 << i for i, code in enumerate(DRIVING_LICENCES) if licence_covered(code, held))
+
+
+def rank_open(*, open_vacancies: OpenVacancies, index: VacancyIndex, query: np.ndarray,
+              profile: Profile, load: Loader, top: int = 20, today: date | None = None,
+              approved: Iterable[str] = (), semantic_k: int = SEMANTIC_K) -> list[Match]:
+    """The shortlist over columnar open vacancies (see the module docstring)."""
+    today = today or date.today()
+    table = open_vacancies.table
+    home = locate(postcode=profile.postcode) if profile.postcode else None
+    scope = passend_scope(illness_start=profile.illness_start,
+                          education_level=profile.education_level,
+                          max_travel_km=profile.max_travel_km, today=today)
+    home_lat = math.radians(home.lat) if home else math.nan
+    home_lon = math.radians(home.lon) if home else math.nan
+    if home is not None and scope.max_travel_km is not None:
+        rows = open_vacancies.within(home_lat=home_lat, home_lon=home_lon,
+                                     radius_km=scope.max_travel_km)
+    else:
+        rows = np.arange(len(open_vacancies))
+    # Certainly ongeschikt, whatever the text: a licence the employee lacks, far more hours.
+    lacking = ~np.uint16(_covered_mask(profile.driving_licences))
+    keep = (table.licences[rows] & lacking) == 0
+    week_max = max_hours_per_week(profile)
+    if week_max is not None:
+        keep &= ~(table.hours_min[rows] > week_max * HOURS_CLEARLY_ABOVE)
+    rows = rows[keep]
+    if not len(rows):
+        return []
+    distance = (haversine(open_vacancies.lat[rows], open_vacancies.lon[rows], home_lat, home_lon)
+                if home else np.full(len(rows), np.nan))
+    similarity = np.full(len(rows), np.nan, dtype=np.float32)
+    everything = len(rows) == len(open_vacancies)
+    found_ids, scores = index.search_ids(
+        query, among=None if everything else open_vacancies.faiss_ids[rows],
+        k=min(semantic_k, len(rows)))
+    found_rows = open_vacancies.row_of_faiss(found_ids)
+    position = np.searchsorted(rows, found_rows)
+    valid = (found_rows >= 0) & (position < len(rows))
+    valid[valid] &= rows[position[valid]] == found_rows[valid]
+    similarity[position[valid]] = scores[valid]
+    terms = profile_terms(profile, approved=approved)
+    bounds = coarse_scores(table=table, rows=rows, terms=terms, similarity=similarity,
+                           distance_km=distance.astype(np.float32),
+                           max_travel_km=scope.max_travel_km)
+    names = occupation_names()
+    best: list[tuple[float, str, Match]] = []   # min-heap of the best `top`
+    done = np.zeros(len(rows), dtype=bool)
+    take = min(len(rows), max(FIRST_BATCH, 2 * top))
+    while True:
+        chosen = np.argpartition(-bounds, take - 1)[:take] if take < len(rows) else np.arange(
+            len(rows))
+        chosen = chosen[np.argsort(-bounds[chosen], kind="stable")]
+        chosen = chosen[~done[chosen]]
+        loaded = load([open_vacancies.ids[rows[i]] for i in chosen])
+        finished = False
+        for i in chosen:
+            bound = float(bounds[i])
+            if len(best) >= top and best[0][0] > bound:
+                finished = True
+                break
+            done[i] = True
+            vacancy_id = open_vacancies.ids[rows[i]]
+            if vacancy_id not in loaded:
+                continue
+            vacancy, requirements = loaded[vacancy_id]
+            verdict = judge(vacancy_id=vacancy_id, requirements=requirements, profile=profile,
+                            today=today)
+            if verdict.verdict == "ongeschikt":
+                continue
+            km = None if math.isnan(distance[i]) else float(distance[i])
+            sim = float(similarity[i])
+            candidate = Candidate(vacancy=vacancy, requirements=requirements, verdict=verdict,
+                                  similarity=0.0 if math.isnan(sim) else sim, distance_km=km)
+            facts = _facts_of(table, int(rows[i]), names)
+            held, fit = best_held(terms, facts, vacancy.title)
+            match = finish(candidate=candidate, bound=bound, terms=terms, row_fit=fit,
+                           held=held, profile=profile)
+            if match is None:
+                continue
+            entry = (match.score, _reverse(match.id), match)
+            if len(best) < top:
+                heapq.heappush(best, entry)
+            elif entry[:2] > best[0][:2]:
+                heapq.heapreplace(best, entry)
+        if finished or take >= len(rows):
+            break
+        take = min(len(rows), take * 4)
+    return sorted((m for _, _, m in best), key=lambda m: (-m.score, m.id))
+
+
+def _reverse(text: str) -> tuple[int, ...]:
+    """A key that sorts ids in reverse, so the heap keeps the smaller id on equal scores."""
+    return tuple(-ord(c) for c in text)
+
+
+def _facts_of(table: FactTable, row: int, names: list[str]) -> VacancyFacts:
+    """The occupations of one row (all `best_held` needs), back from the columns."""
+    occupations = tuple(names[o] for o in table.occupation[row] if o >= 0)
+    return VacancyFacts(occupations=occupations, education_tier=None, typical_tier=None,
+                        experience_years=None, target_group=False, leads=False,
+                        title_keys=frozenset())
+
+
+def store_loader(vacancies: VacancyStore, matcher_store: MatcherStore) -> Loader:
+    def load(ids: list[str]) -> dict[str, tuple[Vacancy, Requirements]]:
+        requirements = matcher_store.requirements(ids)
+        loaded = {}
+        for vacancy_id in ids:
+            stored = vacancies.get(vacancy_id)
+            if stored is not None and vacancy_id in requirements:
+                loaded[vacancy_id] = (stored.vacancy, requirements[vacancy_id])
+        return loaded
+
+    return load
+
+
+class ShortlistService:
+    """Shortlists over one store: open vacancies and query embeddings read once, reused."""
+
+    def __init__(self, *, vacancies: VacancyStore, matcher_store: MatcherStore,
+                 index: VacancyIndex, embedder: Embedder, semantic_k: int = SEMANTIC_K) -> None:
+        self.vacancies = vacancies
+        self.matcher_store = matcher_store
+        self.index = index
+        self.embedder = embedder
+        self.semantic_k = semantic_k
+        self._open: OpenVacancies | None = None
+        self._queries: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def open(cls, settings: Settings) -> ShortlistService:
+        from matcher.embeddings import Embedder
+        from vacancies.store import open_database
+
+        db = open_database(settings.db)
+        embedder = Embedder.from_settings(settings)
+        index = VacancyIndex.load(settings.index_path, dim=embedder.dim)
+        index.nprobe = settings.index_nprobe
+        return cls(vacancies=VacancyStore(db), matcher_store=MatcherStore(db), index=index,
+                   embedder=embedder, semantic_k=settings.shortlist_semantic_k)
+
+    def open_vacancies(self) -> OpenVacancies:
+        if self._open is None:
+            self._open = OpenVacancies.from_store(vacancies=self.vacancies,
+                                                  matcher_store=self.matcher_store)
+        return self._open
+
+    def forget(self) -> None:
+        """Read the open vacancies again on the next shortlist (after a refresh)."""
+        self._open = None
+
+    def query(self, profile: Profile) -> np.ndarray:
+        text = profile_query(profile)
+        if text not in self._queries:
+            self._queries[text] = self.embedder.embed_queries([text])[0]
+        return self._queries[text]
+
+    def shortlist(self, *, profile: Profile, top: int = 20, today: date | None = None,
+                  approved: Iterable[str] | None = None) -> list[Match]:
+        """The ranked shortlist (CONTRACTS §5); `approved`: the zoekprofiel's occupations,
+        by default those of the profile's latest approved zoekprofiel in the store."""
+        if approved is None:
+            from delivery.zoekprofiel import approved_occupations
+
+            approved = approved_occupations(self.vacancies.db, profile_id=profile.id)
+        return rank_open(open_vacancies=self.open_vacancies(), index=self.index,
+                         query=self.query(profile), profile=profile,
+                         load=store_loader(self.vacancies, self.matcher_store), top=top,
+                         today=today, approved=approved, semantic_k=self.semantic_k)
 
 
 def shortlist(*, profile: Profile, vacancies: VacancyStore, matcher_store: MatcherStore,
               index: VacancyIndex, embedder: Embedder, top: int = 20,
               today: date | None = None) -> list[Match]:
     """The ranked shortlist of open vacancies for `profile` (CONTRACTS §5)."""
-    requirements = matcher_store.requirements()
-    home = locate(postcode=profile.postcode) if profile.postcode else None
-    passed: dict[str, tuple[Vacancy, Requirements, Verdict, float | None]] = {}
-    for stored in vacancies.vacancies():
-        vacancy = stored.vacancy
-        if vacancy.id not in requirements:
-            logger.warning("vacancy %s has no requirements yet; run a refresh", vacancy.id)
-            continue
-        verdict = judge(vacancy_id=vacancy.id, requirements=requirements[vacancy.id],
-                        profile=profile, today=today)
-        if verdict.verdict == "ongeschikt":
-            continue
-        where = locate(vacancy.place, postcode=vacancy.postcode, country=country_of(vacancy))
-        distance = distance_km(home, where)
-        if (distance is not None and profile.max_travel_km is not None
-                and distance > profile.max_travel_km):
-            continue
-        passed[vacancy.id] = (vacancy, requirements[vacancy.id], verdict, distance)
-    if not passed:
-        return []
-    query = embedder.embed_queries([profile_query(profile)])[0]
-    similarities = index.search(query, among=passed, k=len(passed))
-    candidates = [
-        Candidate(vacancy=vacancy, requirements=reqs, verdict=verdict,
-                  similarity=similarities.get(vacancy_id, 0.0), distance_km=distance)
-        for vacancy_id, (vacancy, reqs, verdict, distance) in passed.items()
-    ]
-    return rank(candidates, profile=profile, top=top)
+    service = ShortlistService(vacancies=vacancies, matcher_store=matcher_store, index=index,
+                               embedder=embedder)
+    return service.shortlist(profile=profile, top=top, today=today)

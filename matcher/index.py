@@ -2,13 +2,22 @@
 
 Each vacancy id maps to a stable 63-bit integer, so the index can be updated
 in place: changed vacancies are replaced, closed ones removed. Searches can be
-restricted to the vacancies that passed the suitability filter.
+restricted to the vacancies that passed the filters (an `IDSelectorBatch` in
+the search parameters).
+
+Up to `exact_limit` vectors (a setting) the index is exact: an `IndexIDMap2`
+over a flat inner-product index, whose search is a fast scan at that size.
+Beyond it, `rebalanced` rebuilds it as an IVF index (inverted lists over
+k-means cells, `nprobe` of them searched per query) with the same ids; below
+half the limit it goes back to exact. Vectors are L2-normalised, so the inner
+product is the cosine.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,6 +27,10 @@ import numpy as np
 
 logger = logging.getLogger(__name__)
 
+DEFAULT_EXACT_LIMIT = 200_000
+DEFAULT_NPROBE = 32
+TRAINING_SAMPLE = 64  # vectors per IVF list used to train the cells
+
 
 def faiss_id(vacancy_id: str) -> int:
     """A stable, non-negative 63-bit id for a vacancy id."""
@@ -25,15 +38,45 @@ def faiss_id(vacancy_id: str) -> int:
     return int.from_bytes(digest[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
 
 
-class VacancyIndex:
-    """Exact inner-product search (vectors are L2-normalised, so cosine) over vacancies."""
+def _ids_array(vacancy_ids: Iterable[str]) -> np.ndarray:
+    return np.array([faiss_id(v) for v in vacancy_ids], dtype=np.int64)
 
-    def __init__(self, index: faiss.IndexIDMap2) -> None:
+
+class VacancyIndex:
+    """Inner-product search over vacancies: exact up to a size, IVF beyond."""
+
+    def __init__(self, index: faiss.Index, *, nprobe: int = DEFAULT_NPROBE) -> None:
         self.index = index
+        self.nprobe = nprobe
 
     @classmethod
     def empty(cls, dim: int) -> VacancyIndex:
         return cls(faiss.IndexIDMap2(faiss.IndexFlatIP(dim)))
+
+    @classmethod
+    def build(cls, ids: np.ndarray, vectors: np.ndarray, *,
+              exact_limit: int = DEFAULT_EXACT_LIMIT, nprobe: int = DEFAULT_NPROBE,
+              seed: int = 7) -> VacancyIndex:
+        """An index of these FAISS ids and vectors, exact or IVF by their number."""
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        ids = np.ascontiguousarray(ids, dtype=np.int64)
+        dim = vectors.shape[1]
+        if len(ids) <= exact_limit:
+            index = cls.empty(dim)
+            if len(ids):
+                index.index.add_with_ids(vectors, ids)
+            index.nprobe = nprobe
+            return index
+        nlist = int(min(65536, max(16, 4 * math.sqrt(len(ids)))))
+        quantizer = faiss.IndexFlatIP(dim)
+        ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        ivf.set_direct_map_type(faiss.DirectMap.Hashtable)
+        sample = np.random.default_rng(seed).choice(
+            len(ids), size=min(len(ids), nlist * TRAINING_SAMPLE), replace=False)
+        ivf.train(vectors[np.sort(sample)])
+        ivf.add_with_ids(vectors, ids)
+        logger.info("built an IVF index: %d vectors in %d lists", len(ids), nlist)
+        return cls(ivf, nprobe=nprobe)
 
     @classmethod
     def load(cls, path: Path, *, dim: int) -> VacancyIndex:
@@ -51,36 +94,77 @@ class VacancyIndex:
         faiss.write_index(self.index, str(partial))
         os.replace(partial, path)
 
+    @property
+    def kind(self) -> str:
+        return "ivf" if isinstance(self.index, faiss.IndexIVF) else "exact"
+
     def __len__(self) -> int:
         return int(self.index.ntotal)
 
+    def faiss_ids(self) -> np.ndarray:
+        """Every id in the index."""
+        if self.kind == "exact":
+            return faiss.vector_to_array(self.index.id_map).astype(np.int64)
+        lists = self.index.invlists
+        parts = [faiss.rev_swig_ptr(lists.get_ids(n), lists.list_size(n)).copy()
+                 for n in range(self.index.nlist) if lists.list_size(n)]
+        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
+
     def ids(self) -> set[int]:
-        return {int(i) for i in faiss.vector_to_array(self.index.id_map)}
+        return {int(i) for i in self.faiss_ids()}
+
+    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) of everything in the index, to rebuild it in another form."""
+        ids = self.faiss_ids()
+        if not len(ids):
+            return ids, np.zeros((0, self.index.d), dtype=np.float32)
+        if self.kind == "exact":
+            return ids, self.index.index.reconstruct_n(0, len(ids))
+        return ids, self.index.reconstruct_batch(ids)
+
+    def rebalanced(self, *, exact_limit: int = DEFAULT_EXACT_LIMIT) -> VacancyIndex:
+        """This index, or a rebuild of it when its size calls for the other kind."""
+        size = len(self)
+        if (self.kind == "exact" and size > exact_limit) or (
+                self.kind == "ivf" and size < exact_limit // 2):
+            ids, vectors = self.vectors()
+            return VacancyIndex.build(ids, vectors, exact_limit=exact_limit, nprobe=self.nprobe)
+        return self
 
     def upsert(self, vacancy_ids: list[str], vectors: np.ndarray) -> None:
         if not vacancy_ids:
             return
-        ids = np.array([faiss_id(v) for v in vacancy_ids], dtype=np.int64)
+        ids = _ids_array(vacancy_ids)
         self.index.remove_ids(ids)
         self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
 
     def remove(self, vacancy_ids: Iterable[str]) -> int:
-        ids = np.array([faiss_id(v) for v in vacancy_ids], dtype=np.int64)
+        ids = _ids_array(vacancy_ids)
         return int(self.index.remove_ids(ids)) if len(ids) else 0
+
+    def search_ids(self, query: np.ndarray, *, among: np.ndarray | None, k: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """(FAISS ids, similarities) of the best `k`, among these FAISS ids (None: all)."""
+        if len(self) == 0 or k <= 0 or (among is not None and not len(among)):
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        selector = None if among is None else faiss.IDSelectorBatch(
+            np.ascontiguousarray(among, dtype=np.int64))
+        if self.kind == "ivf":
+            params: faiss.SearchParameters = faiss.SearchParametersIVF(
+                sel=selector, nprobe=self.nprobe) if selector is not None else (
+                faiss.SearchParametersIVF(nprobe=self.nprobe))
+        else:
+            params = faiss.SearchParameters(sel=selector) if selector is not None else None
+        k = min(k, len(self) if among is None else min(len(among), len(self)))
+        scores, ids = self.index.search(
+            np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k, params=params)
+        keep = ids[0] >= 0
+        return ids[0][keep], scores[0][keep]
 
     def search(self, query: np.ndarray, *, among: Iterable[str], k: int = 100) -> dict[str, float]:
         """Similarity of the query to the best `k` of the vacancies `among` (those that passed)."""
         names = {faiss_id(v): v for v in among}
-        if len(self) == 0 or not names:
+        if not names:
             return {}
-        selector = faiss.IDSelectorBatch(np.fromiter(names, dtype=np.int64))
-        params = faiss.SearchParameters(sel=selector)
-        k = min(k, len(names), len(self))
-        scores, ids = self.index.search(
-            np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k, params=params)
-        found: dict[str, float] = {}
-        for score, found_id in zip(scores[0], ids[0], strict=True):
-            if found_id < 0:
-                continue
-            found[names[int(found_id)]] = float(score)
-        return found
+        ids, scores = self.search_ids(query, among=np.fromiter(names, dtype=np.int64), k=k)
+        return {names[int(i)]: float(s) for i, s in zip(ids, scores, strict=True)}

@@ -14,12 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlparse
 
 import numpy as np
 
 from config import CONFIG_DIR, Settings
 from matcher.index import VacancyIndex, faiss_id
 from matcher.store import MatcherStore
+from vacancies.geo import Location, locate
+from vacancies.model import Vacancy
 from vacancies.store import VacancyStore, open_database
 
 if TYPE_CHECKING:
@@ -34,6 +37,7 @@ Progress = Callable[[str, int, int], None]
 @dataclass
 class RefreshSummary:
     extracted: int = 0
+    facts: int = 0
     embedded: int = 0
     indexed: int = 0
     removed: int = 0
@@ -69,6 +73,54 @@ def refresh_requirements(*, vacancies: VacancyStore, matcher_store: MatcherStore
         if progress:
             progress("extract", done, len(outdated))
     matcher_store.save_requirements(rows, extractor=extractor_version())
+    return len(rows)
+
+
+@functools.cache
+def facts_version() -> str:
+    """A fingerprint of what the ranking facts are read with: change it, read them again."""
+    digest = hashlib.sha256(extractor_version().encode())
+    package = Path(__file__).resolve().parent
+    for path in (package / "ranking.py", CONFIG_DIR / "requirements" / "occupations.json",
+                 CONFIG_DIR / "passend_werk.toml"):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def country_of(vacancy: Vacancy) -> str:
+    """Belgian vacancies (a .be address) are looked up in Belgium: "Bergen" there is Mons."""
+    host = urlparse(vacancy.url or "").hostname or ""
+    return "BE" if host.endswith(".be") else "NL"
+
+
+def vacancy_location(vacancy: Vacancy) -> Location | None:
+    """Where a vacancy is, from its postcode or place; None when that is not a point."""
+    return locate(vacancy.place, postcode=vacancy.postcode, country=country_of(vacancy))
+
+
+def refresh_facts(*, vacancies: VacancyStore, matcher_store: MatcherStore,
+                  progress: Progress | None = None) -> int:
+    """Read the ranking facts and the location of open vacancies whose text changed."""
+    from matcher.ranking import facts_to_json, vacancy_facts
+
+    current = {s.vacancy.id: s for s in vacancies.vacancies()}
+    version = facts_version()
+    outdated = matcher_store.facts_outdated(
+        {vid: s.content_hash for vid, s in current.items()}, version=version)
+    requirements = matcher_store.requirements(outdated)
+    rows = []
+    for done, vacancy_id in enumerate(outdated, start=1):
+        if vacancy_id not in requirements:
+            continue
+        stored = current[vacancy_id]
+        where = vacancy_location(stored.vacancy)
+        facts = vacancy_facts(stored.vacancy, requirements[vacancy_id])
+        rows.append((vacancy_id, stored.content_hash, facts_to_json(facts),
+                     where.lat if where else None, where.lon if where else None))
+        if progress:
+            progress("facts", done, len(outdated))
+    matcher_store.save_facts(rows, version=version)
     return len(rows)
 
 
@@ -127,6 +179,8 @@ def refresh_all(*, settings: Settings, progress: Progress | None = None,
     summary = RefreshSummary()
     summary.extracted = refresh_requirements(vacancies=vacancies, matcher_store=matcher_store,
                                              progress=progress)
+    summary.facts = refresh_facts(vacancies=vacancies, matcher_store=matcher_store,
+                                  progress=progress)
     embedder = embedder or Embedder.from_settings(settings)
     summary.embedded = refresh_embeddings(
         vacancies=vacancies, matcher_store=matcher_store, embedder=embedder,
@@ -136,5 +190,6 @@ def refresh_all(*, settings: Settings, progress: Progress | None = None,
     summary.indexed, summary.removed = refresh_index(
         vacancies=vacancies, matcher_store=matcher_store, index=index,
         model_name=settings.embedding_model)
+    index = index.rebalanced(exact_limit=settings.index_exact_limit)
     index.save(settings.index_path)
     return summary

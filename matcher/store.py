@@ -8,7 +8,7 @@ embeddings by content hash and model.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import sqlite_utils
@@ -33,6 +33,33 @@ class MatcherStore:
         if "index_entries" not in db.table_names():
             db["index_entries"].create({"vacancy_id": str, "content_hash": str},
                                        pk="vacancy_id")
+        if "ranking_facts" not in db.table_names():
+            db["ranking_facts"].create(
+                {"vacancy_id": str, "content_hash": str, "version": str, "json": str,
+                 "lat": float, "lon": float}, pk="vacancy_id")
+
+    def facts_outdated(self, current: dict[str, str], *, version: str) -> list[str]:
+        """Ids (of `current`: id → content hash) whose ranking facts are missing or stale."""
+        known = {row["vacancy_id"]: (row["content_hash"], row["version"]) for row in
+                 self.db.query("select vacancy_id, content_hash, version from ranking_facts")}
+        return [vacancy_id for vacancy_id, content_hash in current.items()
+                if known.get(vacancy_id) != (content_hash, version)]
+
+    def save_facts(self, rows: Iterable[tuple[str, str, str, float | None, float | None]], *,
+                   version: str) -> None:
+        """Rows of (vacancy id, content hash, facts JSON, latitude, longitude)."""
+        with self.db.atomic():
+            self.db["ranking_facts"].upsert_all(
+                ({"vacancy_id": vacancy_id, "content_hash": content_hash, "version": version,
+                  "json": facts, "lat": lat, "lon": lon}
+                 for vacancy_id, content_hash, facts, lat, lon in rows),
+                pk="vacancy_id")
+
+    def facts(self) -> Iterator[tuple[str, str, str, float | None, float | None]]:
+        """Every stored row of (vacancy id, content hash, facts JSON, latitude, longitude)."""
+        for row in self.db.execute(
+                "select vacancy_id, content_hash, json, lat, lon from ranking_facts"):
+            yield row[0], row[1], row[2], row[3], row[4]
 
     def changed_since_index(self, current: dict[str, str]) -> list[str]:
         """Ids (of `current`: id → content hash) indexed with an older text."""
