@@ -177,7 +177,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             extracted = extract_many((x.vacancy.title, x.vacancy.description) for x in to_read)
             for line, requirements in jobs:
                 verdict = judge(vacancy_id=line.vacancy.id,
-                                requirements=requirements or next(extracted), profile=profile)
+                                requirements=requirements or next(extracted), profile=profile,
+                                text=f"{line.vacancy.title}\n{line.vacancy.description}")
                 _emit(verdict.model_dump(mode="json"))
     return bad.exit_code
 
