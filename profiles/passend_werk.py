@@ -4,7 +4,7 @@ Passende arbeid widens as the illness lasts (art. 7:658a lid 4 BW): work
 further below the employee's own level and further from home becomes
 acceptable. The stages and their limits are data (`config/passend_werk.toml`);
 `passend_scope` is a pure function of the profile, the date and those rules.
-See PASSEND_WERK.md for the rule in words a coach reads.
+README.md ("Passend werk wordt ruimer ...") gives the rule in words a coach reads.
 """
 
 from __future__ import annotations
