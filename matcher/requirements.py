@@ -648,8 +648,14 @@ class RequirementsComponent:
     # ------------------------------------------------------------------ fields
     def _fields(self, reading: _Reading) -> dict[str, Any]:
         fields = self.rules.fields
-        timed = [s for s in reading.segments if _HOURS_HINT.search(s.text)]
-        asked = [s.settle(self.rules) for s in reading.segments if _FIELD_HINT.search(s.text)]
+        timed: list[Segment] = []
+        asked: list[Segment] = []
+        for seg in reading.segments:
+            low = seg.text.lower()
+            if _DIGIT.search(low) or any(hint in low for hint in _HOURS_HINTS):
+                timed.append(seg)
+            if any(hint in low for hint in _FIELD_HINTS):
+                asked.append(seg.settle(self.rules))
         required = [s for s in asked if s.section not in FIELD_SECTIONS_EXCLUDED]
         return {
             "hours_per_week": read_hours(timed, fields["hours"],
@@ -660,11 +666,13 @@ class RequirementsComponent:
         }
 
 
-_HOURS_HINT = re.compile(r"\d|full|voltijd|part|deeltijd|\bdagen\b", re.IGNORECASE)
-_FIELD_HINT = re.compile(
-    r"rijbewij|licen|ervar|experien|jaar|years|mbo|hbo|\bwo\b|opleiding|niveau|diploma|bachelor|"
-    r"master|universit|academ|vmbo|havo|vwo|graduaat|onderwijs|degree|msc|phd|pabo|studie|"
-    r"student|basisschool|lbo|mavo", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_HOURS_HINTS = ("full", "voltijd", "part", "deeltijd", "dagen")
+_FIELD_HINTS = (
+    "rijbewij", "licen", "ervar", "experien", "jaar", "year", "mbo", "hbo", "wo ", "wo-", "wo/",
+    "opleiding", "niveau", "diploma", "bachelor", "master", "universit", "academ", "havo",
+    "vwo", "graduaat", "onderwijs", "degree", "msc", "phd", "pabo", "studie", "student",
+    "lbo", "mavo", "basisschool", "secundair")
 
 
 # --------------------------------------------------------------------------- fields
