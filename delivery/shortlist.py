@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from matcher.index import VacancyIndex, faiss_id
-from matcher.models import Match, Requirements
+from matcher.models import DEMAND_CODES, Match, Requirements
 from matcher.ranking import (
+    NO_LEVEL,
     Candidate,
     FactTable,
     VacancyFacts,
@@ -38,17 +39,26 @@ from matcher.ranking import (
     coarse_scores,
     facts_from_json,
     finish,
+    licence_mask,
     occupation_names,
     profile_terms,
 )
 from matcher.store import MatcherStore
-from matcher.suitability import HOURS_CLEARLY_ABOVE, judge, licence_covered, max_hours_per_week
+from matcher.suitability import (
+    HOURS_CLEARLY_ABOVE,
+    WORKDAYS,
+    judge,
+    licence_covered,
+    limit_value,
+    max_hours_per_week,
+)
+from profiles.catalogue import load_catalogue
 from profiles.model import Profile
-from profiles.passend_werk import passend_scope
+from profiles.passend_werk import load_rules, passend_scope
 from vacancies.geo import EARTH_RADIUS_KM, locate
 from vacancies.model import Vacancy
 from vacancies.store import VacancyStore
-from vacancies.vocabulary import DRIVING_LICENCES
+from vacancies.vocabulary import DRIVING_LICENCES, EDUCATION_LEVELS, education_rank
 
 if TYPE_CHECKING:
     from config import Settings
@@ -162,11 +172,11 @@ def _covered_mask(held: list[str]) -> int:
     return sum(1 << i for i, code in enumerate(DRIVING_LICENCES) if licence_covered(code, held))
 
 
-def rank_open(*, open_vacancies: OpenVacancies, index: VacancyIndex, query: np.ndarray,
-              profile: Profile, load: Loader, top: int = 20, today: date | None = None,
-              approved: Iterable[str] = (), semantic_k: int = SEMANTIC_K) -> list[Match]:
-    """The shortlist over columnar open vacancies (see the module docstring)."""
-    today = today or date.today()
+def candidate_rows(*, open_vacancies: OpenVacancies, profile: Profile, today: date
+                   ) -> tuple[np.ndarray, np.ndarray, float | None]:
+    """(rows, their distance in km or nan, the radius): the vacancies that pass the
+    filters needing no text: within the widened travel radius or of unknown place, no
+    licence the employee lacks, not far more hours than the employee can work."""
     table = open_vacancies.table
     home = locate(postcode=profile.postcode) if profile.postcode else None
     scope = passend_scope(illness_start=profile.illness_start,
@@ -179,17 +189,71 @@ def rank_open(*, open_vacancies: OpenVacancies, index: VacancyIndex, query: np.n
                                      radius_km=scope.max_travel_km)
     else:
         rows = np.arange(len(open_vacancies))
-    # Certainly ongeschikt, whatever the text: a licence the employee lacks, far more hours.
     lacking = ~np.uint16(_covered_mask(profile.driving_licences))
     keep = (table.licences[rows] & lacking) == 0
     week_max = max_hours_per_week(profile)
     if week_max is not None:
         keep &= ~(table.hours_min[rows] > week_max * HOURS_CLEARLY_ABOVE)
     rows = rows[keep]
-    if not len(rows):
-        return []
     distance = (haversine(open_vacancies.lat[rows], open_vacancies.lon[rows], home_lat, home_lon)
                 if home else np.full(len(rows), np.nan))
+    return rows, distance, scope.max_travel_km
+
+
+def surely_flagged(*, table: FactTable, rows: np.ndarray, profile: Profile, today: date
+                   ) -> np.ndarray:
+    """Per row: the verdict will have at least one reason (so it is not `geschikt`), by the
+    same rules as `matcher.suitability.judge`: a demand touching a limited item, more hours
+    than the employee can work, a licence not literally held, an education level above the
+    employee's own or further below it than passend werk reaches yet."""
+    catalogue = load_catalogue()
+    touching = 0
+    for number, code in enumerate(DEMAND_CODES):
+        for link in catalogue.demand_links.get(code, ()):
+            limitation = profile.limitations.get(link.item)
+            if limitation is not None and (link.condition is None or link.condition in (
+                    limitation.conditions or ())):
+                touching |= 1 << number
+    flagged = (table.demands[rows] & np.uint32(touching)) != 0
+    hours = table.hours_min[rows]
+    week_max = max_hours_per_week(profile, catalogue)
+    if week_max is not None:
+        flagged |= hours > week_max
+    day = profile.limitations.get("VI.2")
+    day_item = catalogue.item("VI.2")
+    day_max = limit_value(day_item, day) if day and day_item else None
+    if day_max is not None:
+        flagged |= hours > day_max * WORKDAYS
+    held = np.uint16(licence_mask(profile.driving_licences))
+    flagged |= (table.licences[rows] & ~held) != 0
+    asked = table.education_rank[rows].astype(np.int16)
+    stated = asked != NO_LEVEL
+    own = education_rank(profile.education_level)
+    if own is None:
+        flagged |= stated & (asked != EDUCATION_LEVELS.index("basis"))
+    else:
+        flagged |= stated & (asked > own)
+        rules = load_rules()
+        scope = passend_scope(illness_start=profile.illness_start,
+                              education_level=profile.education_level,
+                              max_travel_km=profile.max_travel_km, today=today, rules=rules)
+        if scope.lowest_education_tier is not None:
+            low = [rank for rank, level in enumerate(EDUCATION_LEVELS)
+                   if rules.education_tiers.get(level, 99) < scope.lowest_education_tier]
+            flagged |= stated & np.isin(asked, low)
+    return flagged
+
+
+def rank_open(*, open_vacancies: OpenVacancies, index: VacancyIndex, query: np.ndarray,
+              profile: Profile, load: Loader, top: int = 20, today: date | None = None,
+              approved: Iterable[str] = (), semantic_k: int = SEMANTIC_K) -> list[Match]:
+    """The shortlist over columnar open vacancies (see the module docstring)."""
+    today = today or date.today()
+    table = open_vacancies.table
+    rows, distance, radius = candidate_rows(open_vacancies=open_vacancies, profile=profile,
+                                            today=today)
+    if not len(rows):
+        return []
     similarity = np.full(len(rows), np.nan, dtype=np.float32)
     everything = len(rows) == len(open_vacancies)
     found_ids, scores = index.search_ids(
@@ -201,11 +265,13 @@ def rank_open(*, open_vacancies: OpenVacancies, index: VacancyIndex, query: np.n
     valid[valid] &= rows[position[valid]] == found_rows[valid]
     similarity[position[valid]] = scores[valid]
     terms = profile_terms(profile, approved=approved)
+    flagged = surely_flagged(table=table, rows=rows, profile=profile, today=today)
     bounds = coarse_scores(table=table, rows=rows, terms=terms, similarity=similarity,
                            distance_km=distance.astype(np.float32),
-                           max_travel_km=scope.max_travel_km)
+                           max_travel_km=radius, has_reasons=flagged)
     names = occupation_names()
-    best: list[tuple[float, str, Match]] = []   # min-heap of the best `top`
+    best: list[tuple[float, tuple[int, ...], Match]] = []   # min-heap of the best `top`
+    processed = 0
     done = np.zeros(len(rows), dtype=bool)
     take = min(len(rows), max(FIRST_BATCH, 2 * top))
     while True:
@@ -217,10 +283,11 @@ def rank_open(*, open_vacancies: OpenVacancies, index: VacancyIndex, query: np.n
         finished = False
         for i in chosen:
             bound = float(bounds[i])
-            if len(best) >= top and best[0][0] > bound:
+            if len(best) >= top and best[0][0] >= bound and processed >= 2 * top:
                 finished = True
                 break
             done[i] = True
+            processed += 1
             vacancy_id = open_vacancies.ids[rows[i]]
             if vacancy_id not in loaded:
                 continue
@@ -236,7 +303,7 @@ def rank_open(*, open_vacancies: OpenVacancies, index: VacancyIndex, query: np.n
             facts = _facts_of(table, int(rows[i]), names)
             held, fit = best_held(terms, facts, vacancy.title)
             match = finish(candidate=candidate, bound=bound, terms=terms, row_fit=fit,
-                           held=held, profile=profile)
+                           held=held, profile=profile, flagged=bool(flagged[i]))
             if match is None:
                 continue
             entry = (match.score, _reverse(match.id), match)

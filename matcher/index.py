@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_EXACT_LIMIT = 200_000
 DEFAULT_NPROBE = 32
-TRAINING_SAMPLE = 64  # vectors per IVF list used to train the cells
+TRAINING_SAMPLE = 40  # vectors per IVF list used to train the cells
 
 
 def faiss_id(vacancy_id: str) -> int:
@@ -67,7 +67,7 @@ class VacancyIndex:
                 index.index.add_with_ids(vectors, ids)
             index.nprobe = nprobe
             return index
-        nlist = int(min(65536, max(16, 4 * math.sqrt(len(ids)))))
+        nlist = int(min(65536, max(16, math.sqrt(len(ids)))))
         quantizer = faiss.IndexFlatIP(dim)
         ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
         ivf.set_direct_map_type(faiss.DirectMap.Hashtable)

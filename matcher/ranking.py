@@ -23,6 +23,7 @@ the skills, which need the text or the FML, are added for the best few only
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import defaultdict
@@ -31,12 +32,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from matcher.models import Match, Requirements, Verdict
+from matcher.models import DEMAND_CODES, Match, Requirements, Verdict
 from matcher.occupations import Occupation, load_title_kb, match_titles, normalise_title
 from profiles.model import Profile
 from profiles.passend_werk import load_rules
 from vacancies.model import Vacancy
-from vacancies.vocabulary import DRIVING_LICENCES
+from vacancies.vocabulary import DRIVING_LICENCES, EDUCATION_LEVELS
 
 # The parts of the score. Experience and the barriers decide; the embedding refines;
 # verdict and distance order what fits equally; a wish only breaks a tie.
@@ -104,6 +105,8 @@ class VacancyFacts:
     title_keys: frozenset[str]
     licences: tuple[str, ...] = ()   # required driving licences
     hours_min: float | None = None   # the least hours a week the job asks
+    demands: tuple[str, ...] = ()    # demand codes (for which a profile's FML must look)
+    education_level: str | None = None
 
 
 def facts_to_json(facts: VacancyFacts) -> str:
@@ -112,7 +115,8 @@ def facts_to_json(facts: VacancyFacts) -> str:
                        "typical": facts.typical_tier, "experience": facts.experience_years,
                        "target_group": facts.target_group, "leads": facts.leads,
                        "title_keys": sorted(facts.title_keys), "licences": list(facts.licences),
-                       "hours_min": facts.hours_min}, ensure_ascii=False)
+                       "hours_min": facts.hours_min, "demands": list(facts.demands),
+                       "education_level": facts.education_level}, ensure_ascii=False)
 
 
 def facts_from_json(text: str) -> VacancyFacts:
@@ -122,7 +126,8 @@ def facts_from_json(text: str) -> VacancyFacts:
         typical_tier=data["typical"], experience_years=data["experience"],
         target_group=bool(data["target_group"]), leads=bool(data["leads"]),
         title_keys=frozenset(data["title_keys"]), licences=tuple(data.get("licences", ())),
-        hours_min=data.get("hours_min"))
+        hours_min=data.get("hours_min"), demands=tuple(data.get("demands", ())),
+        education_level=data.get("education_level"))
 
 
 def education_tier(level: str | None) -> int | None:
@@ -132,9 +137,14 @@ def education_tier(level: str | None) -> int | None:
 
 def title_words(title: str) -> set[str]:
     """The meaningful words of a job title, lower case, without gender marks."""
+    return set(_title_words(title))
+
+
+@functools.lru_cache(maxsize=65536)
+def _title_words(title: str) -> frozenset[str]:
     cleaned = _GENDER_MARKS.sub(" ", normalise_title(title)).replace("medewerkster", "medewerker")
-    return {word for word in _WORD.findall(cleaned)
-            if len(word) > 2 and word not in GENERIC_TITLE_WORDS}
+    return frozenset(word for word in _WORD.findall(cleaned)
+                     if len(word) > 2 and word not in GENERIC_TITLE_WORDS)
 
 
 def word_key(word: str) -> str:
@@ -167,7 +177,9 @@ def vacancy_facts(vacancy: Vacancy, requirements: Requirements) -> VacancyFacts:
         leads=any("leidinggeven" in kb[name].demands for name in occupations[:1]),
         title_keys=frozenset(word_key(w) for w in title_words(vacancy.title)),
         licences=tuple(code.strip().upper() for code in requirements.driving_licences),
-        hours_min=requirements.hours_per_week.min if requirements.hours_per_week else None)
+        hours_min=requirements.hours_per_week.min if requirements.hours_per_week else None,
+        demands=tuple(d.code for d in requirements.demands),
+        education_level=requirements.education_level)
 
 
 def licence_mask(codes: Iterable[str]) -> int:
@@ -177,6 +189,11 @@ def licence_mask(codes: Iterable[str]) -> int:
         position = DRIVING_LICENCES.index(code) if code in DRIVING_LICENCES else 15
         mask |= 1 << position
     return mask
+
+
+def demand_mask(codes: Iterable[str]) -> int:
+    """Demand codes as a bit mask over DEMAND_CODES."""
+    return sum(1 << DEMAND_CODES.index(code) for code in set(codes) if code in DEMAND_CODES)
 
 
 def _kb() -> dict[str, Occupation]:
@@ -199,6 +216,8 @@ class FactTable:
     flags: np.ndarray           # (n,) uint8: target group, leads
     licences: np.ndarray        # (n,) uint16 bit mask of required licences (DRIVING_LICENCES)
     hours_min: np.ndarray       # (n,) float32 least hours a week asked, nan when none
+    demands: np.ndarray         # (n,) uint32 bit mask over DEMAND_CODES
+    education_rank: np.ndarray  # (n,) int8 rank of the level asked (EDUCATION_LEVELS), NO_LEVEL
     title_rows: dict[str, np.ndarray] = field(default_factory=dict)  # word key -> rows
 
     def __len__(self) -> int:
@@ -215,6 +234,8 @@ class FactTable:
         flags = np.zeros(n, dtype=np.uint8)
         licences = np.zeros(n, dtype=np.uint16)
         hours_min = np.full(n, np.nan, dtype=np.float32)
+        demands = np.zeros(n, dtype=np.uint32)
+        education_rank = np.full(n, NO_LEVEL, dtype=np.int8)
         rows: dict[str, list[int]] = defaultdict(list)
         for row, fact in enumerate(facts):
             for column, name in enumerate(fact.occupations[:2]):
@@ -229,10 +250,14 @@ class FactTable:
             licences[row] = licence_mask(fact.licences)
             if fact.hours_min is not None:
                 hours_min[row] = fact.hours_min
+            demands[row] = demand_mask(fact.demands)
+            if fact.education_level in EDUCATION_LEVELS:
+                education_rank[row] = EDUCATION_LEVELS.index(fact.education_level)
             for key in fact.title_keys:
                 rows[key].append(row)
         return cls(occupation=occupation, education=education, typical=typical,
                    experience=experience, flags=flags, licences=licences, hours_min=hours_min,
+                   demands=demands, education_rank=education_rank,
                    title_rows={k: np.asarray(v, dtype=np.int64) for k, v in rows.items()})
 
 
@@ -260,6 +285,7 @@ class ProfileTerms:
     experience_titles: tuple[tuple[str, float, frozenset[str]], ...]  # title, years, word keys
     approved: np.ndarray            # per occupation id (+1): in the approved zoekprofiel
     wishes: tuple[str, ...]
+    wish_keys: tuple[frozenset[str], ...]
     skills: tuple[tuple[str, tuple[str, ...]], ...]  # skill, the words to look for
     licences: frozenset[str]
 
@@ -329,6 +355,8 @@ def profile_terms(profile: Profile, *, approved: Iterable[str] = ()) -> ProfileT
             (e.title, e.years, frozenset(word_key(w) for w in title_words(e.title)))
             for e in profile.experience),
         approved=approved_column, wishes=tuple(w.lower() for w in profile.wishes.titles),
+        wish_keys=tuple(frozenset(word_key(w) for w in title_words(wish))
+                        for wish in profile.wishes.titles),
         skills=tuple((s, skill_words(s)) for s in profile.skills if s.strip()),
         licences=frozenset(profile.driving_licences))
 
@@ -369,12 +397,29 @@ def title_word_fit(table: FactTable, terms: ProfileTerms, rows: np.ndarray) -> n
     return best
 
 
+def wish_rows(table: FactTable, terms: ProfileTerms, rows: np.ndarray) -> np.ndarray:
+    """Per row of `rows`: the vacancy title holds every word of one of the wishes."""
+    met = np.zeros(len(rows), dtype=bool)
+    for keys in terms.wish_keys:
+        if not keys:
+            continue
+        counts = np.zeros(len(table), dtype=np.int16)
+        for key in keys:
+            hits = table.title_rows.get(key)
+            if hits is not None:
+                counts[hits] += 1
+        met |= counts[rows] == len(keys)
+    return met
+
+
 def coarse_scores(*, table: FactTable, rows: np.ndarray, terms: ProfileTerms,
                   similarity: np.ndarray, distance_km: np.ndarray,
-                  max_travel_km: float | None) -> np.ndarray:
-    """The best score each vacancy of `rows` can reach: the verdict assumed geschikt,
-    every skill found and a wish met. `similarity` and `distance_km` run along `rows`
-    (nan: unknown)."""
+                  max_travel_km: float | None, has_reasons: np.ndarray | None = None
+                  ) -> np.ndarray:
+    """The score of each vacancy of `rows` before its text is read: the verdict assumed
+    geschikt unless surely flagged, no skill found yet (`finish` adds those).
+    `similarity` and `distance_km` run along `rows` (nan: unknown). `has_reasons` (along
+    `rows`) marks vacancies the verdict surely flags: at best `let_op`, as the score says."""
     occupation = table.occupation[rows]
     fit_table = terms.fit
     experience = np.maximum(fit_table[occupation[:, 0]], fit_table[occupation[:, 1]])
@@ -407,8 +452,9 @@ def coarse_scores(*, table: FactTable, rows: np.ndarray, terms: ProfileTerms,
             + WEIGHTS["semantic"] * semantic_scale(similarity)
             + WEIGHTS["distance"] * distance_fit(distance_km, max_travel_km)
             + WEIGHTS["zoekprofiel"] * approved
-            + WEIGHTS["skills"] + WEIGHTS["verdict"] + WEIGHTS["wish"]
-            - penalty).astype(np.float32)
+            + WEIGHTS["wish"] * wish_rows(table, terms, rows) - penalty
+            + WEIGHTS["verdict"] * (1.0 if has_reasons is None else ~has_reasons)
+            ).astype(np.float32)
 
 
 def skills_found(terms: ProfileTerms, text: str, requirements: Requirements) -> list[str]:
@@ -421,7 +467,9 @@ def skills_found(terms: ProfileTerms, text: str, requirements: Requirements) -> 
 
 
 def wish_met(terms: ProfileTerms, title: str) -> bool:
-    return any(title_fit(wish, title) >= 1.0 for wish in terms.wishes)
+    """The vacancy title holds every word of one of the wishes (as `wish_rows`)."""
+    keys = {word_key(w) for w in title_words(title)}
+    return any(wish and wish <= keys for wish in terms.wish_keys)
 
 
 @dataclass(frozen=True)
@@ -437,17 +485,18 @@ class Candidate:
 
 
 def finish(*, candidate: Candidate, bound: float, terms: ProfileTerms, row_fit: float,
-           held: Held | None, profile: Profile) -> Match | None:
-    """The final score and line of one candidate, from its bound (`coarse_scores`)."""
+           held: Held | None, profile: Profile, flagged: bool = False) -> Match | None:
+    """The final score and line of one candidate, from its bound (`coarse_scores`);
+    `flagged`: the bound already counted the verdict as `let_op`."""
     if candidate.verdict.verdict == "ongeschikt":
         return None
     text = f"{candidate.vacancy.title}\n{candidate.vacancy.description}"
     skills = skills_found(terms, text, candidate.requirements)
     share = min(1.0, len(skills) / max(len(terms.skills), 1)) if skills else 0.0
     wish = wish_met(terms, candidate.vacancy.title)
-    score = (bound - WEIGHTS["skills"] * (1.0 - share)
+    score = (bound + WEIGHTS["skills"] * share
              - (WEIGHTS["verdict"] if candidate.verdict.verdict == "let_op" else 0.0)
-             - (0.0 if wish else WEIGHTS["wish"]))
+             + (WEIGHTS["verdict"] if flagged else 0.0))
     distance = candidate.distance_km
     return Match(
         id=candidate.vacancy.id, title=candidate.vacancy.title,
@@ -459,10 +508,15 @@ def finish(*, candidate: Candidate, bound: float, terms: ProfileTerms, row_fit: 
                          wish=wish, profile=profile))
 
 
+@functools.cache
+def _occupation_ids() -> dict[str, int]:
+    return {name: number for number, name in enumerate(occupation_names())}
+
+
 def best_held(terms: ProfileTerms, facts: VacancyFacts, vacancy_title: str
               ) -> tuple[Held | None, float]:
     """The experience a vacancy rests on, and how well it fits (for the `why`)."""
-    ids = {name: number for number, name in enumerate(occupation_names())}
+    ids = _occupation_ids()
     best: Held | None = None
     for name in facts.occupations:
         found = terms.held[ids[name]] if name in ids else None
