@@ -210,3 +210,30 @@ def serve_demo_site(*, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
         server.server_close()
         thread.join(timeout=5)
         logger.info("Demosite op %s gestopt", base_url)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m crawlers.demo_server [--port N]`: browse the demo site until Ctrl-C."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(prog="python -m crawlers.demo_server",
+                                     description="Serveer de demo-vacaturesite op 127.0.0.1.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        with serve_demo_site(host=args.host, port=args.port) as base_url:
+            logger.info("Open %s/ in je browser; stoppen met Ctrl-C.", base_url)
+            while True:
+                time.sleep(3600)
+    except DemoSiteError as error:
+        logger.error("%s", error)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import socket
 import urllib.error
 import urllib.request
 from datetime import date
@@ -16,7 +17,7 @@ from xml.etree import ElementTree
 import lxml.html
 import pytest
 
-from crawlers.demo_server import serve_demo_site
+from crawlers.demo_server import DemoSiteError, serve_demo_site
 from profiles.model import Profile
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -236,6 +237,15 @@ def test_two_servers_run_side_by_side_on_their_own_ports():
     with serve_demo_site() as first, serve_demo_site() as second:
         assert first != second
         assert f"Sitemap: {second}/sitemap.xml" in get(second + "/robots.txt")[2]
+
+
+def test_a_port_in_use_gives_a_dutch_error_not_a_traceback():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(DemoSiteError, match="kan niet starten"), serve_demo_site(port=port):
+            pass
 
 
 def test_site_is_package_data_beside_the_server():
