@@ -2,7 +2,7 @@
 
 What does not depend on the profile is read once (`OpenVacancies`: the
 ranking facts and coordinates that `matcher.refresh` stores per content hash,
-as numpy columns, with a coarse grid of places). For one profile the work is
+as numpy columns). For one profile the work is
 then vectorised: the vacancies within the travel radius (the profile's
 `max_travel_km`, widened by how long the employee has been ill, see
 `profiles.passend_werk`; unknown distance is never filtered), without a
@@ -18,10 +18,11 @@ judging every vacancy.
 from __future__ import annotations
 
 import heapq
+import itertools
 import logging
 import math
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -66,9 +67,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-GRID_DEGREES = 0.1          # cells of about 11 × 7 km for the travel-radius prefilter
 SEMANTIC_K = 1000           # similarities fetched from FAISS; the rest count as least similar
-FIRST_BATCH = 64            # vacancies judged in the first round
+FIRST_BATCH = 64            # vacancies put in order at first (more when needed)
+LOAD_BATCH = 16             # vacancies loaded from the store at a time
 
 Loader = Callable[[list[str]], dict[str, tuple[Vacancy, Requirements]]]
 """Loads the vacancies and requirements of some ids (only the few that are judged)."""
@@ -94,9 +95,10 @@ class OpenVacancies:
     table: FactTable
     lat: np.ndarray             # (n,) float64 radians, nan when unknown
     lon: np.ndarray
-    cells: dict[tuple[int, int], np.ndarray]
     unknown_place: np.ndarray   # rows without coordinates
     _order: np.ndarray | None = None
+    _lat32: np.ndarray | None = None
+    _lon32: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -107,16 +109,9 @@ class OpenVacancies:
         lat_deg = np.array([math.nan if v is None else v for v in lat], dtype=np.float64)
         lon_deg = np.array([math.nan if v is None else v for v in lon], dtype=np.float64)
         known = ~np.isnan(lat_deg)
-        cells: dict[tuple[int, int], list[int]] = defaultdict(list)
-        cell_lat = np.floor(np.nan_to_num(lat_deg) / GRID_DEGREES).astype(np.int64)
-        cell_lon = np.floor(np.nan_to_num(lon_deg) / GRID_DEGREES).astype(np.int64)
-        for row in np.flatnonzero(known):
-            cells[(int(cell_lat[row]), int(cell_lon[row]))].append(int(row))
         return cls(ids=ids, faiss_ids=np.array([faiss_id(v) for v in ids], dtype=np.int64),
                    table=FactTable.build(facts), lat=np.radians(lat_deg),
-                   lon=np.radians(lon_deg),
-                   cells={k: np.asarray(v, dtype=np.int64) for k, v in cells.items()},
-                   unknown_place=np.flatnonzero(~known))
+                   lon=np.radians(lon_deg), unknown_place=np.flatnonzero(~known))
 
     @classmethod
     def from_store(cls, *, vacancies: VacancyStore, matcher_store: MatcherStore
@@ -148,17 +143,23 @@ class OpenVacancies:
         rows = self._order[position]
         return np.where(sorted_ids[position] == found, rows, -1)
 
-    def within(self, *, home_lat: float, home_lon: float, radius_km: float) -> np.ndarray:
-        """Rows within the radius (by the grid, then exactly) and rows of unknown place."""
-        reach = radius_km / 111.0 / GRID_DEGREES + 1
-        lat_cell = int(math.floor(math.degrees(home_lat) / GRID_DEGREES))
-        lon_cell = int(math.floor(math.degrees(home_lon) / GRID_DEGREES))
-        lon_reach = reach / max(math.cos(home_lat), 0.2)
-        parts = [rows for (a, b), rows in self.cells.items()
-                 if abs(a - lat_cell) <= reach and abs(b - lon_cell) <= lon_reach]
-        near = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    def within(self, *, home_lat: float, home_lon: float, radius_km: float
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, km) within the radius, then the rows of unknown place (km nan).
+
+        A flat-earth test with a margin (cheap, float32) picks the near rows; the exact
+        great-circle distance decides for those."""
+        if self._lat32 is None or self._lon32 is None:
+            self._lat32 = self.lat.astype(np.float32)
+            self._lon32 = self.lon.astype(np.float32)
+        dy = self._lat32 - np.float32(home_lat)
+        dx = (self._lon32 - np.float32(home_lon)) * np.float32(math.cos(home_lat))
+        reach = np.float32((radius_km * 1.02 + 1.0) / EARTH_RADIUS_KM)
+        near = np.flatnonzero(dx * dx + dy * dy <= reach * reach)
         distance = haversine(self.lat[near], self.lon[near], home_lat, home_lon)
-        return np.sort(np.concatenate([near[distance <= radius_km], self.unknown_place]))
+        inside = distance <= radius_km
+        return (np.concatenate([near[inside], self.unknown_place]),
+                np.concatenate([distance[inside], np.full(len(self.unknown_place), np.nan)]))
 
 
 def haversine(lat: np.ndarray, lon: np.ndarray, home_lat: float, home_lon: float) -> np.ndarray:
@@ -185,19 +186,20 @@ def candidate_rows(*, open_vacancies: OpenVacancies, profile: Profile, today: da
     home_lat = math.radians(home.lat) if home else math.nan
     home_lon = math.radians(home.lon) if home else math.nan
     if home is not None and scope.max_travel_km is not None:
-        rows = open_vacancies.within(home_lat=home_lat, home_lon=home_lon,
-                                     radius_km=scope.max_travel_km)
+        rows, distance = open_vacancies.within(home_lat=home_lat, home_lon=home_lon,
+                                               radius_km=scope.max_travel_km)
+        order = np.argsort(rows, kind="stable")
+        rows, distance = rows[order], distance[order]
     else:
         rows = np.arange(len(open_vacancies))
+        distance = (haversine(open_vacancies.lat, open_vacancies.lon, home_lat, home_lon)
+                    if home else np.full(len(rows), np.nan))
     lacking = ~np.uint16(_covered_mask(profile.driving_licences))
     keep = (table.licences[rows] & lacking) == 0
     week_max = max_hours_per_week(profile)
     if week_max is not None:
         keep &= ~(table.hours_min[rows] > week_max * HOURS_CLEARLY_ABOVE)
-    rows = rows[keep]
-    distance = (haversine(open_vacancies.lat[rows], open_vacancies.lon[rows], home_lat, home_lon)
-                if home else np.full(len(rows), np.nan))
-    return rows, distance, scope.max_travel_km
+    return rows[keep], distance[keep], scope.max_travel_km
 
 
 def surely_flagged(*, table: FactTable, rows: np.ndarray, profile: Profile, today: date
@@ -270,51 +272,57 @@ def rank_open(*, open_vacancies: OpenVacancies, index: VacancyIndex, query: np.n
                            distance_km=distance.astype(np.float32),
                            max_travel_km=radius, has_reasons=flagged)
     names = occupation_names()
+    catalogue = load_catalogue()
     best: list[tuple[float, tuple[int, ...], Match]] = []   # min-heap of the best `top`
-    processed = 0
-    done = np.zeros(len(rows), dtype=bool)
-    take = min(len(rows), max(FIRST_BATCH, 2 * top))
+    loaded: dict[str, tuple[Vacancy, Requirements]] = {}
+    order = _by_bound(bounds, first=max(FIRST_BATCH, 2 * top))
+    ahead: deque[int] = deque()
     while True:
-        chosen = np.argpartition(-bounds, take - 1)[:take] if take < len(rows) else np.arange(
-            len(rows))
-        chosen = chosen[np.argsort(-bounds[chosen], kind="stable")]
-        chosen = chosen[~done[chosen]]
-        loaded = load([open_vacancies.ids[rows[i]] for i in chosen])
-        finished = False
-        for i in chosen:
-            bound = float(bounds[i])
-            if len(best) >= top and best[0][0] >= bound and processed >= 2 * top:
-                finished = True
+        if not ahead:
+            ahead.extend(itertools.islice(order, LOAD_BATCH))
+            if not ahead:
                 break
-            done[i] = True
-            processed += 1
-            vacancy_id = open_vacancies.ids[rows[i]]
-            if vacancy_id not in loaded:
-                continue
-            vacancy, requirements = loaded[vacancy_id]
-            verdict = judge(vacancy_id=vacancy_id, requirements=requirements, profile=profile,
-                            today=today)
-            if verdict.verdict == "ongeschikt":
-                continue
-            km = None if math.isnan(distance[i]) else float(distance[i])
-            sim = float(similarity[i])
-            candidate = Candidate(vacancy=vacancy, requirements=requirements, verdict=verdict,
-                                  similarity=0.0 if math.isnan(sim) else sim, distance_km=km)
-            facts = _facts_of(table, int(rows[i]), names)
-            held, fit = best_held(terms, facts, vacancy.title)
-            match = finish(candidate=candidate, bound=bound, terms=terms, row_fit=fit,
-                           held=held, profile=profile, flagged=bool(flagged[i]))
-            if match is None:
-                continue
-            entry = (match.score, _reverse(match.id), match)
-            if len(best) < top:
-                heapq.heappush(best, entry)
-            elif entry[:2] > best[0][:2]:
-                heapq.heapreplace(best, entry)
-        if finished or take >= len(rows):
+            loaded.update(load([open_vacancies.ids[rows[j]] for j in ahead]))
+        i = ahead.popleft()
+        bound = float(bounds[i])
+        if len(best) >= top and best[0][0] >= bound:
             break
-        take = min(len(rows), take * 4)
+        vacancy_id = open_vacancies.ids[rows[i]]
+        if vacancy_id not in loaded:
+            continue
+        vacancy, requirements = loaded[vacancy_id]
+        verdict = judge(vacancy_id=vacancy_id, requirements=requirements, profile=profile,
+                        today=today, catalogue=catalogue)
+        if verdict.verdict == "ongeschikt":
+            continue
+        km = None if math.isnan(distance[i]) else float(distance[i])
+        sim = float(similarity[i])
+        candidate = Candidate(vacancy=vacancy, requirements=requirements, verdict=verdict,
+                              similarity=0.0 if math.isnan(sim) else sim, distance_km=km)
+        held, fit = best_held(terms, _facts_of(table, int(rows[i]), names), vacancy.title)
+        match = finish(candidate=candidate, bound=bound, terms=terms, row_fit=fit,
+                       held=held, profile=profile, flagged=bool(flagged[i]))
+        if match is None:
+            continue
+        entry = (match.score, _reverse(match.id), match)
+        if len(best) < top:
+            heapq.heappush(best, entry)
+        elif entry[:2] > best[0][:2]:
+            heapq.heapreplace(best, entry)
     return sorted((m for _, _, m in best), key=lambda m: (-m.score, m.id))
+
+
+def _by_bound(bounds: np.ndarray, *, first: int) -> Iterator[int]:
+    """Indices of `bounds`, highest first, sorting only as far as they are asked for."""
+    done = 0
+    take = min(len(bounds), first)
+    while done < len(bounds):
+        part = (np.argpartition(-bounds, take - 1)[:take] if take < len(bounds)
+                else np.arange(len(bounds)))
+        part = part[np.argsort(-bounds[part], kind="stable")]
+        yield from (int(i) for i in part[done:])
+        done = take
+        take = min(len(bounds), take * 4)
 
 
 def _reverse(text: str) -> tuple[int, ...]:

@@ -430,22 +430,23 @@ def coarse_scores(*, table: FactTable, rows: np.ndarray, terms: ProfileTerms,
     flags = table.flags[rows]
     own = terms.own_tier
     penalty = np.zeros(len(rows), dtype=np.float32)
+    fits = experience >= FIT_RELATED * 0.85
+    stated = asked != NO_LEVEL
     if own is not None:
-        above = (asked != NO_LEVEL) & (asked > own)
-        penalty += np.where(above, np.where(experience >= FIT_RELATED * 0.85,
-                                            PENALTY_EDUCATION_FIT, PENALTY_EDUCATION), 0.0)
-        typical_above = (asked == NO_LEVEL) & (typical != NO_LEVEL) & (typical > own)
-        penalty += np.where(typical_above & (experience < FIT_RELATED * 0.85),
-                            np.where(typical >= own + 2, PENALTY_TYPICAL_EDUCATION,
-                                     PENALTY_TYPICAL_STEP), 0.0)
-        too_high = ((asked != NO_LEVEL) & (asked > own)) | typical_above
+        above = stated & (asked > own)
+        penalty[above & fits] += PENALTY_EDUCATION_FIT
+        penalty[above & ~fits] += PENALTY_EDUCATION
+        typical_above = ~stated & (typical != NO_LEVEL) & (typical > own)
+        far = typical >= own + 2
+        penalty[typical_above & ~fits & far] += PENALTY_TYPICAL_EDUCATION
+        penalty[typical_above & ~fits & ~far] += PENALTY_TYPICAL_STEP
+        too_high = above | typical_above
     else:
         too_high = np.zeros(len(rows), dtype=bool)
-    asks_experience = ~np.isnan(years_asked) & (np.nan_to_num(years_asked) >= 1)
-    penalty += np.where(asks_experience & (experience < FIT_SECTOR * 0.85 + 1e-6),
-                        PENALTY_EXPERIENCE, 0.0)
-    penalty += np.where(flags & _FLAG_TARGET_GROUP, PENALTY_TARGET_GROUP, 0.0)
-    leads = (flags & _FLAG_LEADS).astype(bool) & (experience < FIT_RELATED * 0.85)
+    asks_experience = years_asked >= 1  # nan compares False
+    penalty[asks_experience & (experience < FIT_SECTOR * 0.85 + 1e-6)] += PENALTY_EXPERIENCE
+    penalty[(flags & _FLAG_TARGET_GROUP).astype(bool)] += PENALTY_TARGET_GROUP
+    leads = (flags & _FLAG_LEADS).astype(bool) & ~fits
     entry = (~asks_experience & ~too_high & ~leads).astype(np.float32)
     approved = np.maximum(terms.approved[occupation[:, 0]], terms.approved[occupation[:, 1]])
     return (WEIGHTS["experience"] * experience + WEIGHTS["entry"] * entry
