@@ -157,7 +157,8 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
     distractors = {code: _compile(p, where=f"{cues.name} distractors.{code}")
                    for code, p in cue.get("distractors", {}).items()}
     index: dict[str, set[str]] = {}
-    keyed = [(code, p.regex.pattern) for code, items in patterns.items() for p in items]
+    keyed = [(f"{code}#{i}", p.regex.pattern) for code, items in patterns.items()
+             for i, p in enumerate(items)]
     keyed += [(f"!{code}", p.pattern) for code, p in reassurance.items()]
     for code, pattern in keyed:
         try:
@@ -480,11 +481,14 @@ class RequirementsComponent:
         rules = self.rules
         for seg in reading.segments:
             codes: set[str] = set()
-            for code in _codes_in(seg.text, rules.index):
-                if code[0] == "!":
-                    if rules.reassurance[code[1:]].search(seg.text):
-                        reading.negated.add(code[1:])
-                elif rules.code_regex[code].search(seg.text):
+            for key in _codes_in(seg.text, rules.index):
+                if key[0] == "!":
+                    if rules.reassurance[key[1:]].search(seg.text):
+                        reading.negated.add(key[1:])
+                    continue
+                code, number = key.split("#")
+                if code not in codes and rules.patterns[code][int(number)].regex.search(
+                        seg.text):
                     codes.add(code)
             if not codes and seg.source != "title":
                 continue
@@ -513,7 +517,7 @@ class RequirementsComponent:
                 seg.settle(self.rules)
                 reading.doc_starts.append(seg.start)
                 reading.doc_segments.append(seg)
-                reading.doc_codes.append(set(self.rules.code_regex))
+                reading.doc_codes.append(set(self.rules.code_regex))  # every code
         doc._.requirements = self.read(doc, reading)
         return doc
 
@@ -523,6 +527,7 @@ class RequirementsComponent:
         language = detect_language(reading.description or reading.title, rules)
         negated = set(reading.negated)
         token_starts = doc.to_array("IDX").tolist() if len(doc) else []
+        doc_text = doc.text
         candidates: dict[str, list[_Candidate]] = {}
         for sent in doc.sents:
             seg_index = bisect_right(reading.doc_starts, sent.start_char) - 1
@@ -535,7 +540,8 @@ class RequirementsComponent:
                 for match in rules.code_regex[code].finditer(text):
                     pattern = items[int(next(k for k, v in match.groupdict().items()
                                              if v is not None and k.startswith("p"))[1:])]
-                    verdict = self._judge(doc, sent, match, pattern, seg, token_starts)
+                    verdict = self._judge(doc, doc_text, sent, match, pattern, seg,
+                                          token_starts)
                     if verdict == "negated":
                         negated.add(code)
                     elif verdict == "ok":
@@ -563,8 +569,8 @@ class RequirementsComponent:
         fields = self._fields(reading)
         return Requirements(demands=demands, language=language, **fields)
 
-    def _judge(self, doc: Doc, sent: Any, match: re.Match[str], pattern: DemandPattern,
-               seg: Segment, token_starts: list[int]) -> str:
+    def _judge(self, doc: Doc, doc_text: str, sent: Any, match: re.Match[str],
+               pattern: DemandPattern, seg: Segment, token_starts: list[int]) -> str:
         """'ok' for a demand, 'negated' for a negated cue, 'skip' for a cue out of place."""
         rules = self.rules
         text = sent.text
@@ -579,7 +585,7 @@ class RequirementsComponent:
             if i != first and lower in rules.clause_break:
                 break
             if lower in rules.negation_words and not rules.not_negating.match(
-                    doc.text, token.idx):
+                    doc_text, token.idx):
                 return "negated"
         if rules.negation_after.match(text, match.end()):
             return "negated"
@@ -651,10 +657,10 @@ class RequirementsComponent:
         timed: list[Segment] = []
         asked: list[Segment] = []
         for seg in reading.segments:
-            low = seg.text.lower()
-            if _DIGIT.search(low) or any(hint in low for hint in _HOURS_HINTS):
+            hints = {m.lastgroup for m in _HINTS.finditer(seg.text)}
+            if "hours" in hints:
                 timed.append(seg)
-            if any(hint in low for hint in _FIELD_HINTS):
+            if "field" in hints:
                 asked.append(seg.settle(self.rules))
         required = [s for s in asked if s.section not in FIELD_SECTIONS_EXCLUDED]
         return {
@@ -666,13 +672,11 @@ class RequirementsComponent:
         }
 
 
-_DIGIT = re.compile(r"\d")
-_HOURS_HINTS = ("full", "voltijd", "part", "deeltijd", "dagen")
-_FIELD_HINTS = (
-    "rijbewij", "licen", "ervar", "experien", "jaar", "year", "mbo", "hbo", "wo ", "wo-", "wo/",
-    "opleiding", "niveau", "diploma", "bachelor", "master", "universit", "academ", "havo",
-    "vwo", "graduaat", "onderwijs", "degree", "msc", "phd", "pabo", "studie", "student",
-    "lbo", "mavo", "basisschool", "secundair")
+_HINTS = re.compile(
+    r"(?P<hours>\d|full|voltijd|part|deeltijd|dagen)|(?P<field>rijbewij|licen|ervar|experien|"
+    r"jaar|year|mbo|hbo|wo\b|opleiding|niveau|diploma|bachelor|master|universit|academ|havo|vwo|"
+    r"graduaat|onderwijs|degree|msc|phd|pabo|studie|student|lbo|mavo|basisschool|secundair)",
+    re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- fields
