@@ -360,6 +360,49 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- zoekprofiel ----------------------------------------------------------------------------
+
+
+def cmd_zoekprofiel(args: argparse.Namespace) -> int:
+    """Draft, review, approve or show the reasoned zoekprofiel of a profile."""
+    from delivery import zoekprofiel
+    from vacancies.store import open_database
+
+    settings = _settings(args)
+    profile = _load_profile(args.profile)
+    db = open_database(settings.db)
+    if args.show:
+        found = zoekprofiel.latest(db, profile_id=profile.id)
+        if found is None:
+            raise SpoorzoekerError(f"profiel '{profile.id}' heeft nog geen goedgekeurd "
+                                   "zoekprofiel")
+        print(zoekprofiel.render(found))
+        return EXIT_OK
+    if args.approve:
+        with _open_input(args.approve) as (stream, name):
+            edited = zoekprofiel.from_json(stream.read(), source_name=name,
+                                           profile_id=profile.id)
+        approved = zoekprofiel.approve(db, edited, coach=args.coach)
+        print(f"Zoekprofiel voor {profile.id} goedgekeurd op {approved.approved[:10]}: "
+              f"{len(approved.included())} beroepen om in te zoeken.")
+        return EXIT_OK
+    concept = zoekprofiel.draft(profile)
+    if args.interactive:
+        reviewed = zoekprofiel.review(concept, ask=input, say=print)
+        approved = zoekprofiel.approve(db, reviewed, coach=args.coach)
+        print(f"\nZoekprofiel voor {profile.id} goedgekeurd op {approved.approved[:10]}: "
+              f"{len(approved.included())} beroepen om in te zoeken.")
+        return EXIT_OK
+    if args.out:
+        Path(args.out).write_text(concept.to_json() + "\n", encoding="utf-8")
+        print(f"Concept geschreven naar {args.out}. Zet per beroep 'included' op true of "
+              f"false en keur het goed met: spoorzoeker zoekprofiel --profile {args.profile} "
+              f"--approve {args.out}")
+        return EXIT_OK
+    print(zoekprofiel.render(concept))
+    return EXIT_OK
+
+
 # --- profile: the FML capability profiles in the store ---------------------------------------
 
 
@@ -490,6 +533,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--profile", required=True, help="profiel.json")
     sub.add_argument("--top", type=int, default=20, help="aantal vacatures (standaard 20)")
     sub.add_argument("--json", action="store_true", help="uitvoer als JSON")
+
+    sub = command("zoekprofiel", cmd_zoekprofiel, "Stel een beredeneerd zoekprofiel op uit "
+                                                  "ervaring, opleiding en FML; de coach keurt "
+                                                  "het goed.", store=True)
+    sub.add_argument("--profile", required=True, help="profiel.json")
+    sub.add_argument("--out", help="schrijf het concept als JSON om te bewerken")
+    sub.add_argument("--approve", metavar="BESTAND",
+                     help="keur het (bewerkte) JSON-zoekprofiel goed en sla het gedateerd op")
+    sub.add_argument("--interactive", action="store_true",
+                     help="loop het concept door (ja/nee per beroep) en sla het op")
+    sub.add_argument("--show", action="store_true", help="toon het laatst goedgekeurde")
+    sub.add_argument("--coach", help="de coach die goedkeurt")
 
     sub = command("demo", cmd_demo, "Serveer de demosite, crawl hem en toon een shortlist voor "
                                     "het demoprofiel.", store=True)

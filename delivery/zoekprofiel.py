@@ -30,7 +30,7 @@ import sqlite_utils
 from matcher.models import Demand, Requirements
 from matcher.occupations import Occupation, load_title_kb
 from matcher.ranking import education_tier, held_occupations
-from matcher.suitability import judge
+from matcher.suitability import judge, licence_covered
 from profiles.catalogue import load_catalogue
 from profiles.model import Profile
 from vacancies.errors import InputError
@@ -40,6 +40,11 @@ from vacancies.vocabulary import EDUCATION_NAMES_NL
 logger = logging.getLogger(__name__)
 
 TABLE = "zoekprofielen"
+# Occupations that cannot be done without a driving licence (the knowledge base has no
+# licences): the licence their ordinary jobs ask.
+OCCUPATION_LICENCES = {"vrachtwagenchauffeur": "C", "buschauffeur": "B", "chauffeur": "B",
+                       "koerier": "B"}
+ENTRY_TIER = 1
 RELATIONS_NL = {"same": "ervaring in dit beroep", "related": "verwante ervaring",
                 "sector": "ervaring in dezelfde sector", "field": "opleiding in dit vak"}
 
@@ -93,44 +98,54 @@ def draft(profile: Profile, *, today: date | None = None) -> Zoekprofiel:
     choices: list[OccupationChoice] = []
     for occupation in load_title_kb():
         fit = held.get(occupation.name)
-        reasons: list[str] = []
-        excluded: list[str] = []
-        if fit is not None:
-            years = "" if fit.years is None else f"{fit.years:g} jaar "
-            reasons.append(f"{RELATIONS_NL[fit.relation].capitalize()}: {years}"
-                           f"{'als ' if fit.years is not None else ''}{fit.title}.")
+        experienced = fit is not None and fit.relation in ("same", "related")
         tier = education_tier(occupation.education)
-        level_name = EDUCATION_NAMES_NL.get(occupation.education or "", "")
-        if tier is not None and own_tier is not None and tier > own_tier and (
-                fit is None or fit.relation not in ("same", "related")):
-            excluded.append(f"Vraagt meestal {level_name}; eigen opleiding {own_name}.")
-        elif fit is None:
-            if tier is None or own_tier is None or tier <= own_tier:
-                reasons.append("Instapberoep: vraagt meestal geen opleiding boven "
-                               f"{own_name} en is te leren op de werkplek.")
-            else:
-                continue
+        # An entry job asks no vocational diploma (at most the lowest tier, vmbo).
+        entry = tier is None or tier <= ENTRY_TIER
+        excluded: list[str] = []
+        level = EDUCATION_NAMES_NL.get(occupation.education or "", "")
+        if not entry and not experienced:
+            if own_tier is not None and tier is not None and tier > own_tier:
+                excluded.append(f"Vraagt meestal {level}; eigen opleiding {own_name}.")
+            elif fit is None or fit.relation != "field":
+                excluded.append(f"Vraagt meestal een vakdiploma ({level}) in dit vak; "
+                                "daarin heeft de werknemer geen opleiding of ervaring.")
         if "leidinggeven" in occupation.demands and (fit is None or fit.relation != "same"):
             excluded.append("Leidinggeven zonder ervaring daarin is niet realistisch.")
+        licence = OCCUPATION_LICENCES.get(occupation.name)
+        if licence and not licence_covered(licence, profile.driving_licences):
+            excluded.append(f"Vraagt rijbewijs {licence}; dat heeft de werknemer niet.")
         verdict = judge(vacancy_id=occupation.name, requirements=typical_requirements(occupation),
                         profile=profile, today=today)
         loads = [r for r in verdict.reasons if r.demand is not None]
         if verdict.verdict == "ongeschikt" and loads:
-            worst = [r.explanation for r in loads if r.verdict == "ongeschikt"]
-            excluded.append("Belasting past niet bij de FML: " + " ".join(worst))
-        elif loads:
-            reasons.append("Let op: " + " ".join(r.explanation for r in loads))
-        else:
-            reasons.append("De kenmerkende belasting past binnen de FML.")
-        if fit is None and not excluded and verdict.verdict != "geschikt":
-            # An entry job whose loads touch a limitation: not worth proposing.
-            continue
+            excluded.append("De kenmerkende belasting past niet bij de FML: " + " ".join(
+                _plain(r.explanation) for r in loads if r.verdict == "ongeschikt")
+                + (" Bespreek of er werk in dit beroep is zonder deze belasting."
+                   if experienced else ""))
+        reasons: list[str] = []
+        if fit is not None:
+            years = "" if fit.years is None else f"{fit.years:g} jaar als "
+            reasons.append(f"{RELATIONS_NL[fit.relation].capitalize()}: {years}{fit.title}.")
+        elif entry and not excluded:
+            if loads:
+                continue  # an entry job whose typical loads touch a limitation: not proposed
+            reasons.append("Instapberoep: vraagt meestal geen opleiding boven "
+                           f"{own_name} en is te leren op de werkplek.")
+        if not excluded:
+            reasons.append("Let op: " + " ".join(_plain(r.explanation) for r in loads)
+                           if loads else "De kenmerkende belasting past binnen de FML.")
         choices.append(OccupationChoice(
             occupation=occupation.name, sector=occupation.sector, included=not excluded,
-            verdict=verdict.verdict, reasons=excluded + reasons if excluded else reasons))
+            verdict=verdict.verdict, reasons=excluded + reasons))
     choices.sort(key=lambda c: (not c.included, -(held[c.occupation].fit
                                                   if c.occupation in held else 0.0)))
     return Zoekprofiel(profile_id=profile.id, drafted=today.isoformat(), occupations=choices)
+
+
+def _plain(explanation: str) -> str:
+    """A verdict's explanation said of an occupation rather than of one vacancy."""
+    return explanation.replace("Vacature vraagt", "Het werk vraagt")
 
 
 def from_json(text: str, *, source_name: str, profile_id: str) -> Zoekprofiel:
