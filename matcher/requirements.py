@@ -160,6 +160,9 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
     keyed = [(f"{code}#{i}", p.regex.pattern) for code, items in patterns.items()
              for i, p in enumerate(items)]
     keyed += [(f"!{code}", p.pattern) for code, p in reassurance.items()]
+    for hint, words in _FIELD_HINT_KEYS.items():
+        for key in words.split():
+            index.setdefault(key, set()).add(hint)
     for code, pattern in keyed:
         try:
             keys = _pattern_keys(pattern)
@@ -302,6 +305,14 @@ def _pattern_keys(pattern: str) -> set[str]:
 
 
 _WORDS = re.compile(r"\w+")
+# Words that make a sentence worth reading for the fields (prefix keys, as above).
+_FIELD_HINT_KEYS = {
+    "#hours": "0 1 2 3 4 5 6 7 8 9 full voltijd part deeltijd dagen",
+    "#field": "rijbewij licen ervaring werkerva experien jaar jaren year mbo hbo wo opleidin "
+              "niveau diploma bachelor master universi academis havo vwo vmbo graduaat onderwij "
+              "degree msc phd pabo studie student lbo mavo basissch secundai startkwa vakdiplo "
+              "vca",
+}
 
 
 def _codes_in(text: str, index: dict[str, frozenset[str]]) -> set[str]:
@@ -347,6 +358,7 @@ class Segment:
     line: str = ""
     worker: bool = True
     settled: bool = False
+    hints: frozenset[str] = frozenset()
 
     def settle(self, rules: RuleBook) -> Segment:
         if not self.settled:
@@ -481,7 +493,11 @@ class RequirementsComponent:
         rules = self.rules
         for seg in reading.segments:
             codes: set[str] = set()
-            for key in _codes_in(seg.text, rules.index):
+            keys = _codes_in(seg.text, rules.index)
+            seg.hints = frozenset(k for k in keys if k[0] == "#")
+            for key in keys:
+                if key[0] == "#":
+                    continue
                 if key[0] == "!":
                     if rules.reassurance[key[1:]].search(seg.text):
                         reading.negated.add(key[1:])
@@ -515,6 +531,7 @@ class RequirementsComponent:
                                segments=segment("", doc.text, self.rules))
             for seg in reading.segments:
                 seg.settle(self.rules)
+                seg.hints = frozenset(("#hours", "#field"))
                 reading.doc_starts.append(seg.start)
                 reading.doc_segments.append(seg)
                 reading.doc_codes.append(set(self.rules.code_regex))  # every code
@@ -657,10 +674,9 @@ class RequirementsComponent:
         timed: list[Segment] = []
         asked: list[Segment] = []
         for seg in reading.segments:
-            hints = {m.lastgroup for m in _HINTS.finditer(seg.text)}
-            if "hours" in hints:
+            if "#hours" in seg.hints:
                 timed.append(seg)
-            if "field" in hints:
+            if "#field" in seg.hints:
                 asked.append(seg.settle(self.rules))
         required = [s for s in asked if s.section not in FIELD_SECTIONS_EXCLUDED]
         return {
@@ -670,13 +686,6 @@ class RequirementsComponent:
             "driving_licences": read_licences(required, fields["licences"]),
             "experience_years": read_experience(required, fields["experience"]),
         }
-
-
-_HINTS = re.compile(
-    r"(?P<hours>\d|full|voltijd|part|deeltijd|dagen)|(?P<field>rijbewij|licen|ervar|experien|"
-    r"jaar|year|mbo|hbo|wo\b|opleiding|niveau|diploma|bachelor|master|universit|academ|havo|vwo|"
-    r"graduaat|onderwijs|degree|msc|phd|pabo|studie|student|lbo|mavo|basisschool|secundair)",
-    re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- fields
