@@ -33,6 +33,7 @@ from matcher.index import VacancyIndex, faiss_id
 from matcher.models import DEMAND_CODES, Match, Requirements
 from matcher.ranking import (
     NO_LEVEL,
+    WEIGHTS,
     Candidate,
     FactTable,
     VacancyFacts,
@@ -43,6 +44,7 @@ from matcher.ranking import (
     licence_mask,
     occupation_names,
     profile_terms,
+    semantic_scale,
 )
 from matcher.store import MatcherStore
 from matcher.suitability import (
@@ -69,6 +71,7 @@ logger = logging.getLogger(__name__)
 
 SEMANTIC_K = 1000           # similarities fetched from FAISS; the rest count as least similar
 FIRST_BATCH = 64            # vacancies put in order at first (more when needed)
+SEMANTIC_DEPTH = 200        # the embedding is searched among what could reach this deep
 LOAD_BATCH = 16             # vacancies loaded from the store at a time
 
 Loader = Callable[[list[str]], dict[str, tuple[Vacancy, Requirements]]]
@@ -256,21 +259,20 @@ def rank_open(*, open_vacancies: OpenVacancies, index: VacancyIndex, query: np.n
                                             today=today)
     if not len(rows):
         return []
-    similarity = np.full(len(rows), np.nan, dtype=np.float32)
-    everything = len(rows) == len(open_vacancies)
-    found_ids, scores = index.search_ids(
-        query, among=None if everything else open_vacancies.faiss_ids[rows],
-        k=min(semantic_k, len(rows)))
-    found_rows = open_vacancies.row_of_faiss(found_ids)
-    position = np.searchsorted(rows, found_rows)
-    valid = (found_rows >= 0) & (position < len(rows))
-    valid[valid] &= rows[position[valid]] == found_rows[valid]
-    similarity[position[valid]] = scores[valid]
     terms = profile_terms(profile, approved=approved)
     flagged = surely_flagged(table=table, rows=rows, profile=profile, today=today)
-    bounds = coarse_scores(table=table, rows=rows, terms=terms, similarity=similarity,
+    unknown = np.full(len(rows), np.nan, dtype=np.float32)
+    bounds = coarse_scores(table=table, rows=rows, terms=terms, similarity=unknown,
                            distance_km=distance.astype(np.float32),
                            max_travel_km=radius, has_reasons=flagged)
+    # The embedding adds at most WEIGHTS["semantic"]: search only the vacancies it could
+    # lift among the best (the rest keep similarity 0, as if least similar).
+    depth = min(len(rows), max(SEMANTIC_DEPTH, 4 * top))
+    floor = np.partition(bounds, len(rows) - depth)[len(rows) - depth]
+    eligible = np.flatnonzero(bounds + WEIGHTS["semantic"] >= floor)
+    similarity = semantic_similarity(open_vacancies=open_vacancies, index=index, query=query,
+                                     rows=rows, eligible=eligible, k=semantic_k)
+    bounds = bounds + WEIGHTS["semantic"] * semantic_scale(similarity)
     names = occupation_names()
     catalogue = load_catalogue()
     best: list[tuple[float, tuple[int, ...], Match]] = []   # min-heap of the best `top`
@@ -310,6 +312,29 @@ def rank_open(*, open_vacancies: OpenVacancies, index: VacancyIndex, query: np.n
         elif entry[:2] > best[0][:2]:
             heapq.heapreplace(best, entry)
     return sorted((m for _, _, m in best), key=lambda m: (-m.score, m.id))
+
+
+def semantic_search_among(*, open_vacancies: OpenVacancies, rows: np.ndarray,
+                          eligible: np.ndarray) -> np.ndarray | None:
+    """The FAISS ids the search is restricted to (None: every open vacancy)."""
+    if len(eligible) == len(open_vacancies):
+        return None
+    return open_vacancies.faiss_ids[rows[eligible]]
+
+
+def semantic_similarity(*, open_vacancies: OpenVacancies, index: VacancyIndex,
+                        query: np.ndarray, rows: np.ndarray, eligible: np.ndarray, k: int
+                        ) -> np.ndarray:
+    """Cosine of the query to the best `k` of the eligible rows (nan for the others)."""
+    similarity = np.full(len(rows), np.nan, dtype=np.float32)
+    among = semantic_search_among(open_vacancies=open_vacancies, rows=rows, eligible=eligible)
+    found_ids, scores = index.search_ids(query, among=among, k=min(k, len(eligible)))
+    found_rows = open_vacancies.row_of_faiss(found_ids)
+    position = np.searchsorted(rows, found_rows)
+    valid = (found_rows >= 0) & (position < len(rows))
+    valid[valid] &= rows[position[valid]] == found_rows[valid]
+    similarity[position[valid]] = scores[valid]
+    return similarity
 
 
 def _by_bound(bounds: np.ndarray, *, first: int) -> Iterator[int]:
