@@ -11,7 +11,7 @@ FIXTURES = REPO / "tests" / "fixtures"
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real postings of ../shared/data; skipped where they are absent (a fresh clone)."""
     if not SHARED_DATA.is_dir():
