@@ -49,3 +49,10 @@ def run_cli(model_cache: Path, tmp_path: Path):
                               text=True, timeout=timeout, env=environment, check=False)
 
     return run
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that reads ../shared/data carries the `shared_data` mark."""
+    for item in items:
+        if "shared_data" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.shared_data)
