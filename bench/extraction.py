@@ -115,7 +115,7 @@ def evaluate(labels: list[dict], predicted: list[dict], vacancies: list[dict],
     for gold, pred, vacancy in zip(labels, predicted, vacancies, strict=True):
         pred_codes = {d["code"]: d for d in pred["demands"]}
         for d in pred["demands"]:
-            if d["evidence"] not in vacancy["title"] and d["evidence"] not in vacancy["description"]:
+            if d["evidence"] not in vacancy["title"] + "\n" + vacancy["description"]:
                 invalid_evidence += 1
         for code in DEMAND_CODES:
             g = code in gold["demands"]
@@ -126,10 +126,12 @@ def evaluate(labels: list[dict], predicted: list[dict], vacancies: list[dict],
                 certainty_right += gold["demands"][code] == pred_codes[code]["certainty"]
             elif p:
                 counts[code][1] += 1
-                errors.append(f"FP {code:22} {gold['id']:24} {pred_codes[code]['evidence'][:110]!r}")
+                quote = pred_codes[code]["evidence"][:110]
+                errors.append(f"FP {code:22} {gold['id']:24} {quote!r}")
             elif g:
                 counts[code][2] += 1
-                errors.append(f"FN {code:22} {gold['id']:24} {gold['evidence'].get(code, '')[:110]!r}")
+                quote = gold["evidence"].get(code, "")[:110]
+                errors.append(f"FN {code:22} {gold['id']:24} {quote!r}")
         checks = {
             "hours": same_hours(gold["hours_per_week"], pred["hours_per_week"]),
             "education": gold["education_level"] == pred["education_level"],
@@ -165,7 +167,7 @@ def evaluate(labels: list[dict], predicted: list[dict], vacancies: list[dict],
     print(f"certainty agreement on true positives: {certainty_right}/{certainty_total}")
     print(f"evidence not verbatim: {invalid_evidence}")
     n = len(labels)
-    print("\nfield accuracy (n = %d)" % n)
+    print(f"\nfield accuracy (n = {n})")
     for name, right in fields.items():
         print(f"  {name:12}{right / n:7.3f}  ({right}/{n})")
     if show_errors:

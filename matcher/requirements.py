@@ -209,11 +209,12 @@ _KEY = 8
 _DIGITS = frozenset("0123456789")
 # Words too common to select sentences by: a pattern that starts with one is keyed by
 # the word after it.
-_COMMON = frozenset(
-    "je jij u de het een in op te aan met van bij en of is at on the a to as als naar door "
-    "voor om tot ook er zijn ben bent we wij you your dat die niet geen no not ons onze "
-    "jouw uw mee af s ma zo ben bent ca max min all alle onder binnen toe dag werkt werken "
-    "werk staat sta up per hele veel ad zich kan kun wel goede eigen snel tussen is".split())
+_COMMON = frozenset("""
+je jij u de het een in op te aan met van bij en of is at on the a to as als naar door
+voor om tot ook er zijn ben bent we wij you your dat die niet geen no not ons onze jouw
+uw mee af s ma zo ben bent ca max min all alle onder binnen toe dag werkt werken werk
+staat sta up per hele veel ad zich kan kun wel goede eigen snel tussen is
+""".split())  # noqa: SIM905
 
 
 def _common(word: str) -> bool:
@@ -382,9 +383,8 @@ def _heading_kind(line: str, rules: RuleBook) -> str | None:
     marked = raw.startswith(("**", "#", "__")) or raw.endswith((":", "?", ":**", "?**"))
     lowered = plain.lower()
     for kind, regex in rules.sections:
-        if regex.search(lowered):
-            if marked or len(plain.split()) <= 5:
-                return kind
+        if regex.search(lowered) and (marked or len(plain.split()) <= 5):
+            return kind
     if marked and not re.search(r"[.!]\s*\S", plain) and len(plain.split()) <= 7:
         return "other"
     return None
@@ -547,11 +547,12 @@ class RequirementsComponent:
         doc_text = doc.text
         candidates: dict[str, list[_Candidate]] = {}
         for sent in doc.sents:
-            seg_index = bisect_right(reading.doc_starts, sent.start_char) - 1
+            text = sent.text
+            lead = sent.start_char + len(text) - len(text.lstrip())
+            seg_index = bisect_right(reading.doc_starts, lead) - 1
             if seg_index < 0:
                 continue
             seg = reading.doc_segments[seg_index]
-            text = sent.text
             for code in reading.doc_codes[seg_index]:
                 items = rules.patterns[code]
                 for match in rules.code_regex[code].finditer(text):
@@ -747,19 +748,15 @@ def read_hours(segments: list[Segment], rules: dict[str, Any],
                 continue
             lo = _number(m.group("fte"))
             hi = _number(m.group("fte2")) if m.group("fte2") else lo
-            base = re.match(r"\s*(?:van|o\.?b\.?v\.?|bij|op basis van)\s*(\d{2})\s*uur",
-                            text[m.end():])
             if not 0 < lo <= 1.0:
                 continue
-            if base:
-                full = float(base.group(1))
+            if m.group("base"):
+                full = float(m.group("base"))
                 ftes.append((round(lo * full, 1), round(hi * full, 1)))
             else:
                 ftes.append((round(lo * 36, 1), round(hi * 40, 1)))
-        stripped = rules["fte"].sub(lambda m: " " * len(m.group()), text)
-        stripped = re.sub(r"\b(?:van|o\.?b\.?v\.?|bij)\s*\d{2}\s*uur\b(?=.*fte)|"
-                          r"(?<=fte )(?:van|o\.?b\.?v\.?|bij)\s*\d{2}\s*uur",
-                          lambda m: " " * len(m.group()), stripped)
+        stripped = rules["fte"].sub(lambda m: " " * len(m.group()), text) \
+            if "fte" in lowered else text
         for regex in (mention, after_label):
             for m in regex.finditer(stripped):
                 before = stripped[max(0, m.start() - 40):m.start()]
