@@ -51,9 +51,14 @@ class RetryAfterMiddleware:
         return cls(max_wait=crawler.settings.getfloat("SPOORZOEKER_RETRY_AFTER_MAX", 120.0),
                    retries=crawler.settings.getint("RETRY_TIMES", 2))
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    def process_response(self, request: Request, response: Response) -> Any:
+        """The response itself, or (on 429/503) a coroutine that waits and retries. Only
+        the rare slow path is a coroutine: awaiting every response costs throughput."""
         if response.status not in (429, 503) or request.meta.get("dont_retry"):
             return response
+        return self._wait_and_retry(request, response)
+
+    async def _wait_and_retry(self, request: Request, response: Response) -> Request | Response:
         tries = request.meta.get("retry_after_times", 0)
         header = response.headers.get("Retry-After")
         wait = retry_after_seconds(header.decode("latin-1") if header else None)

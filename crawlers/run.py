@@ -54,6 +54,9 @@ def scrapy_settings(*, settings: Settings) -> dict[str, Any]:
         # 429 (and 503 with Retry-After) are retried by RetryAfterMiddleware, after the wait.
         "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408],
         "REDIRECT_MAX_TIMES": 5,
+        # A page gives a few items: Scrapy's default of 100 parallel item tasks per
+        # response only costs time.
+        "CONCURRENT_ITEMS": 8,
         "DOWNLOADER_MIDDLEWARES": {"crawlers.middlewares.RetryAfterMiddleware": 560},
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
@@ -68,8 +71,12 @@ def scrapy_settings(*, settings: Settings) -> dict[str, Any]:
 
 
 def crawl(*, sources: list[Source], settings: Settings,
-          on_item: Callable[[str], None] | None = None) -> dict[str, SourceReport]:
-    """Crawl the given sources into the store; failures are counted, never fatal."""
+          on_item: Callable[[str], None] | None = None,
+          on_crawler: Callable[[Any], None] | None = None) -> dict[str, SourceReport]:
+    """Crawl the given sources into the store; failures are counted, never fatal.
+
+    `on_item(source name)` is called for every vacancy read (progress);
+    `on_crawler(crawler)` for every Scrapy crawler before it starts (benchmarks)."""
     unsupported = [s for s in sources if s.kind not in SPIDERS]
     for source in unsupported:
         logger.warning("source %s: kind %s is not supported yet", source.name, source.kind)
@@ -80,6 +87,7 @@ def crawl(*, sources: list[Source], settings: Settings,
     store = VacancyStore.open(Path(settings.db))
     state = CrawlState(store.db)
     crawlers: dict[str, tuple[Any, int]] = {}
+    counters: list[Callable[..., None]] = []
     with _served(runnable) as resolved:
         process = CrawlerProcess(scrapy_settings(settings=settings), install_root_handler=False)
         for source in resolved:
@@ -96,7 +104,11 @@ def crawl(*, sources: list[Source], settings: Settings,
                                 (SPIDERS[source.kind],), {"custom_settings": overrides})
             crawler = process.create_crawler(spider_class)
             if on_item is not None:
-                crawler.signals.connect(_counter(on_item, source.name), signal=_item_scraped())
+                counter = _counter(on_item, source.name)
+                counters.append(counter)  # signal receivers are held weakly
+                crawler.signals.connect(counter, signal=_item_scraped())
+            if on_crawler is not None:
+                on_crawler(crawler)
             process.crawl(crawler, source=source, report=reports[source.name],
                           crawl_number=number)
             crawlers[source.name] = (crawler, number)

@@ -48,7 +48,7 @@ from crawlers.parsers import indeed_xml, jobposting, recruitee, rss
 from crawlers.parsers.common import PageResult, charset_of, decode_body
 from crawlers.report import SourceReport
 from crawlers.sources import Source
-from crawlers.state import CrawlState, PageDone
+from crawlers.state import CrawlState, PageDone, PageState
 from vacancies.store import open_database
 
 logger = logging.getLogger(__name__)
@@ -108,6 +108,7 @@ class SourceSpider(Spider):
         self.requested: set[str] = set()
         self.handled: set[str] = set()
         self.swept = False
+        self._known: dict[str, PageState] | None = None
         if source.allowed_domains:
             self.allowed_domains = list(source.allowed_domains)
 
@@ -134,7 +135,7 @@ class SourceSpider(Spider):
                      dont_filter: bool = False) -> Request:
         """A request for a page, conditional when the page was fetched well before."""
         headers: dict[str, str] = {}
-        known = self.crawl_state.page(self.source.name, url) if conditional else None
+        known = self.known_page(url) if conditional else None
         if known is not None and known.ok and known.done_crawl is not None:
             if known.etag:
                 headers["If-None-Match"] = known.etag
@@ -144,6 +145,12 @@ class SourceSpider(Spider):
                        dont_filter=dont_filter,
                        meta={"entry": entry, "lastmod": lastmod, "conditional": conditional,
                              "handle_httpstatus_list": [304]})
+
+    def known_page(self, url: str) -> PageState | None:
+        """What the crawls before this one learnt about a page (read once per crawl)."""
+        if self._known is None:
+            self._known = self.crawl_state.pages(self.source.name)
+        return self._known.get(url)
 
     def _reached(self, request: Request, spider: Spider | None = None) -> None:
         self.requested.add(request.url)
@@ -176,7 +183,7 @@ class SourceSpider(Spider):
             return self.done(response, (), unchanged=True), None
         body_hash = hashlib.sha256(PARSER_VERSION.encode() + response.body).hexdigest()[:32]
         if meta.get("conditional", True):
-            known = self.crawl_state.page(self.source.name, response.url)
+            known = self.known_page(response.url)
             if known is not None and known.ok and known.body_hash == body_hash \
                     and known.done_crawl is not None:
                 return self.done(response, (), unchanged=True, body_hash=body_hash), None
@@ -261,10 +268,9 @@ class JobPostingSpider(SourceSpider):
         entries = [entry for entry in sitemap if entry.get("loc")]
         self.crawl_state.mark_listed(self.source.name, [e["loc"] for e in entries],
                                crawl=self.crawl_number)
-        known = self.crawl_state.pages(self.source.name)
         for entry in entries:
             url, lastmod = entry["loc"], entry.get("lastmod")
-            page = known.get(url)
+            page = self.known_page(url)
             if page is not None and page.done_crawl == self.crawl_number:
                 self.handled.add(url)  # done before this crawl was cut off and resumed
                 continue
@@ -316,7 +322,7 @@ class FeedSpider(SourceSpider):
         unchanged, text = self.fetched(response)
         if unchanged is not None:
             yield unchanged
-            known = self.crawl_state.page(self.source.name, response.url)
+            known = self.known_page(response.url)
             if known is not None and known.next_url:  # the pages after it may have changed
                 yield self.page_request(known.next_url, self.parse_page, entry=True)
             return

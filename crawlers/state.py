@@ -147,7 +147,12 @@ class CrawlState:
                     values[key] = getattr(previous, key)
             if not done.ok:  # a failed fetch forgets nothing it knew
                 values["record_ids"] = json.dumps(list(previous.record_ids))
-        self.db["crawl_pages"].upsert(values, pk=("source", "url"))
+        columns = list(values)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in {"source", "url"})
+        self.db.execute(
+            f"insert into crawl_pages ({', '.join(columns)}) values "
+            f"({', '.join('?' for _ in columns)}) on conflict (source, url) "
+            f"do update set {updates}", [values[c] for c in columns])
 
 
 def _page(row: dict[str, Any]) -> PageState:

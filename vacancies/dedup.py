@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -41,7 +42,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 def normalise(text: str) -> str:
     """Lower case, accents removed, punctuation as spaces: what stays the same across sites."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    plain = decomposed.encode("ascii", "ignore").decode("ascii")  # accents (and all non-ASCII) go
     return _NON_WORD.sub(" ", plain).strip()
 
 
@@ -75,7 +76,40 @@ def place_key(place: str | None) -> str | None:
 
 
 _SCHEME = "affine32"
+_PRIME = np.uint64(4294967291)  # the largest prime below 2**32
+_rng = np.random.RandomState(_SEED)
+_A = _rng.randint(1, 2**32 - 5, size=NUM_PERM, dtype=np.uint64)
+_B = _rng.randint(0, 2**32 - 5, size=NUM_PERM, dtype=np.uint64)
+_MIX = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77))
+# datasketch's LSH takes its MinHash objects; we give them our values (its own update
+# hashes every n-gram in Python, several times slower than `signature`).
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
+
+
+def signature(description: str, *, size: int = SHINGLE_WORDS) -> tuple[np.ndarray, np.ndarray]:
+    """The MinHash signature of a text's word `size`-grams, and the hashed n-grams themselves
+    (sorted, distinct: exact overlap for the few candidates LSH finds).
+
+    Words are hashed once (CRC-32, stable across processes), n-grams are combined from
+    them and permuted with `NUM_PERM` universal hash functions, all in NumPy: the crawler
+    fingerprints every page it reads.
+    """
+    words = normalise(description).split()
+    if not words:
+        return (np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32),
+                np.empty(0, dtype=np.uint32))
+    hashed = np.fromiter((zlib.crc32(word.encode()) for word in words), dtype=np.uint64,
+                         count=len(words))
+    if len(hashed) >= size:
+        grams = hashed[:len(hashed) - size + 1].copy()
+        for offset in range(1, size):
+            grams = (grams * _MIX[(offset - 1) % 2] + hashed[offset:len(hashed) - size + 1 + offset]
+                     ) & np.uint64(0xFFFFFFFF)
+    else:
+        grams = hashed
+    grams = np.unique(grams)
+    permuted = (grams[:, None] * _A % _PRIME + _B) % _PRIME
+    return permuted.min(axis=0).astype(np.uint32), grams.astype(np.uint32)
 
 
 @dataclass(frozen=True)
@@ -88,8 +122,10 @@ class Fingerprint:
     title_key: str
     place: str | None
     employer: str | None = None
+    grams: np.ndarray | None = None  # hashed n-grams, sorted; None: estimate from signature
 
     def minhash(self) -> MinHash:
+        """The signature as datasketch's MinHash, for its LSH index."""
         return MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=self.signature,
                        permutations=_PERMUTATIONS, scheme=_SCHEME)
 
@@ -125,10 +161,10 @@ def fingerprint(*, title: str, description: str, place: str | None,
                 employer: str | None = None) -> Fingerprint:
     """The fingerprint of a vacancy's published text (pure)."""
     place = place or place_in_text(description)
-    grams = shingles(description) or shingles(title)
-    minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_PERMUTATIONS, scheme=_SCHEME)
-    minhash.update_batch([gram.encode("utf-8") for gram in grams])
-    return Fingerprint(signature=minhash.hashvalues.copy(), size=len(grams),
+    values, grams = signature(description)
+    if len(grams) == 0:
+        values, grams = signature(title)
+    return Fingerprint(signature=values, size=len(grams), grams=grams,
                        title=title_trigrams(title), title_key=title_key(title),
                        place=place_key(place), employer=employer_key(employer))
 
@@ -140,7 +176,11 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def text_overlap(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
-    """Estimated (Jaccard, containment) of two descriptions' 3-gram sets."""
+    """(Jaccard, containment) of two descriptions' 3-gram sets: exact when both n-gram
+    sets are known, else estimated from the MinHash signatures."""
+    if a.grams is not None and b.grams is not None and a.size and b.size:
+        shared = len(np.intersect1d(a.grams, b.grams, assume_unique=True))
+        return shared / (a.size + b.size - shared), shared / min(a.size, b.size)
     jaccard = float(np.mean(a.signature == b.signature))
     if a.size == 0 or b.size == 0:
         return jaccard, 0.0
@@ -171,7 +211,7 @@ class DuplicateFinder:
     def __init__(self) -> None:
         self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
         self._prints: dict[str, Fingerprint] = {}
-        self._by_title: dict[str, set[str]] = {}
+        self._by_title: dict[tuple[str, str], set[str]] = {}  # (title, place): same job
 
     def __len__(self) -> int:
         return len(self._prints)
@@ -181,20 +221,21 @@ class DuplicateFinder:
             self.remove(key)
         self._prints[key] = print_
         self._lsh.insert(key, print_.minhash())
-        if print_.title_key:
-            self._by_title.setdefault(print_.title_key, set()).add(key)
+        if print_.title_key and print_.place:
+            self._by_title.setdefault((print_.title_key, print_.place), set()).add(key)
 
     def remove(self, key: str) -> None:
         old = self._prints.pop(key, None)
         if old is None:
             return
         self._lsh.remove(key)
-        self._by_title.get(old.title_key, set()).discard(key)
+        self._by_title.get((old.title_key, old.place or ""), set()).discard(key)
 
     def find(self, print_: Fingerprint, *, exclude: str | None = None) -> str | None:
         """The key of the best matching duplicate, or None."""
         candidates = set(self._lsh.query(print_.minhash()))
-        candidates |= self._by_title.get(print_.title_key, set())
+        if print_.place:  # a short copy at the same place shares little text, but its title
+            candidates |= self._by_title.get((print_.title_key, print_.place), set())
         candidates.discard(exclude)
         best: tuple[float, str] | None = None
         for key in sorted(candidates):
@@ -215,16 +256,17 @@ def ensure_table(db: sqlite_utils.Database) -> None:
     if "vacancy_fingerprints" not in db.table_names():
         db["vacancy_fingerprints"].create(
             {"vacancy_id": str, "content_hash": str, "signature": bytes, "size": int,
-             "title": str, "place": str, "employer": str}, pk="vacancy_id")
+             "title": str, "place": str, "employer": str, "grams": bytes}, pk="vacancy_id")
 
 
 def save_fingerprint(db: sqlite_utils.Database, *, vacancy_id: str, content_hash: str,
                      print_: Fingerprint, title: str) -> None:
     db.execute(
         "insert or replace into vacancy_fingerprints (vacancy_id, content_hash, signature, "
-        "size, title, place, employer) values (?, ?, ?, ?, ?, ?, ?)",
+        "size, title, place, employer, grams) values (?, ?, ?, ?, ?, ?, ?, ?)",
         [vacancy_id, content_hash, print_.signature.astype(np.uint32).tobytes(), print_.size,
-         title, print_.place, print_.employer])
+         title, print_.place, print_.employer,
+         None if print_.grams is None else print_.grams.astype(np.uint32).tobytes()])
 
 
 OpenVacancy = tuple[str, str, str, str, str | None, str | None]
@@ -237,7 +279,7 @@ def load_finder(db: sqlite_utils.Database, *, open_vacancies: Iterable[OpenVacan
     missing or outdated ones computed and saved."""
     ensure_table(db)
     stored = {row["vacancy_id"]: row for row in db.query(
-        "select vacancy_id, content_hash, signature, size, title, place, employer "
+        "select vacancy_id, content_hash, signature, size, title, place, employer, grams "
         "from vacancy_fingerprints")}
     finder = DuplicateFinder()
     with db.atomic():
@@ -248,7 +290,8 @@ def load_finder(db: sqlite_utils.Database, *, open_vacancies: Iterable[OpenVacan
                     signature=np.frombuffer(row["signature"], dtype=np.uint32).copy(),
                     size=row["size"], title=title_trigrams(row["title"]),
                     title_key=title_key(row["title"]), place=row["place"],
-                    employer=row["employer"])
+                    employer=row["employer"], grams=None if row["grams"] is None else
+                    np.frombuffer(row["grams"], dtype=np.uint32).copy())
             else:
                 print_ = fingerprint(title=title, description=description, place=place,
                                      employer=employer)

@@ -146,21 +146,17 @@ class VacancyStore:
                 record["last_crawl"] = crawl
             if not rows:
                 record["first_seen"] = seen_at
-                self.db["vacancies"].insert(record)
                 change: Change = "new"
             else:
                 previous = rows[0]
                 record["first_seen"] = previous["first_seen"]
-                self.db["vacancies"].update(vacancy.id, record)
+                if crawl is None:
+                    record["last_crawl"] = previous["last_crawl"]
                 unchanged = (previous["content_hash"] == content_hash
                              and previous["status"] == "open")
                 change = "unchanged" if unchanged else "updated"
-            self.db["vacancy_snapshots"].insert(
-                {"vacancy_id": vacancy.id, "content_hash": content_hash, "seen_at": seen_at,
-                 "title": vacancy.title, "description": vacancy.description,
-                 "raw": vacancy.raw},
-                ignore=True,
-            )
+            self._write("vacancies", record, key=("id",))
+            self._snapshot(vacancy, content_hash=content_hash, seen_at=seen_at)
             if vacancy.url:
                 self.remember_url(vacancy.id, vacancy.url, source=vacancy.source,
                                   seen_at=seen_at)
@@ -187,11 +183,8 @@ class VacancyStore:
                       "url": vacancy.url, "content_hash": content_hash, "status": "open",
                       "last_seen": seen_at, "last_crawl": crawl,
                       "first_seen": rows[0]["first_seen"] if rows else seen_at}
-            self.db["vacancy_aliases"].upsert(record, pk="id")
-            self.db["vacancy_snapshots"].insert(
-                {"vacancy_id": vacancy.id, "content_hash": content_hash, "seen_at": seen_at,
-                 "title": vacancy.title, "description": vacancy.description,
-                 "raw": vacancy.raw}, ignore=True)
+            self._write("vacancy_aliases", record, key=("id",))
+            self._snapshot(vacancy, content_hash=content_hash, seen_at=seen_at)
             if vacancy.url:
                 self.remember_url(canonical_id, vacancy.url, source=vacancy.source,
                                   seen_at=seen_at)
@@ -200,6 +193,22 @@ class VacancyStore:
             return "new"
         unchanged = rows[0]["content_hash"] == content_hash and rows[0]["status"] == "open"
         return "unchanged" if unchanged else "updated"
+
+    def _write(self, table: str, record: dict[str, Any], *, key: tuple[str, ...]) -> None:
+        """Insert or update one row with plain SQL (the crawler writes thousands)."""
+        columns = list(record)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+        self.db.execute(
+            f"insert into {table} ({', '.join(columns)}) values "
+            f"({', '.join('?' for _ in columns)}) on conflict ({', '.join(key)}) "
+            f"do update set {updates}", [record[c] for c in columns])
+
+    def _snapshot(self, vacancy: Vacancy, *, content_hash: str, seen_at: str) -> None:
+        self.db.execute(
+            "insert or ignore into vacancy_snapshots (vacancy_id, content_hash, seen_at, title, "
+            "description, raw) values (?, ?, ?, ?, ?, ?)",
+            [vacancy.id, content_hash, seen_at, vacancy.title, vacancy.description,
+             vacancy.raw])
 
     def _reopen(self, canonical_ids: Iterable[str], *, today: date) -> int:
         reopened = 0

@@ -12,6 +12,7 @@ import codecs
 import hashlib
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
@@ -173,7 +174,8 @@ def guess_language(text: str) -> str | None:
     words = _WORD.findall(text[:4000].lower())
     if len(words) < 8:
         return None
-    scores = {code: sum(word in stopwords for word in words)
+    counts = Counter(words)
+    scores = {code: sum(counts[word] for word in stopwords if word in counts)
               for code, stopwords in _STOPWORDS.items()}
     best = max(scores, key=lambda code: scores[code])
     ranked = sorted(scores.values(), reverse=True)

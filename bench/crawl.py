@@ -1,0 +1,229 @@
+"""Benchmark: crawl throughput of the full pipeline next to a bare Scrapy spider.
+
+Writes a local career site of 5,000 vacancy pages (schema.org JobPosting in
+JSON-LD, a sitemap, robots.txt), serves it from a separate process on
+127.0.0.1, and crawls it in the same run, alternately:
+- `bare`: a plain Scrapy SitemapSpider that yields the URL and size of each page;
+- `full`: `crawlers.run.crawl` as `spoorzoeker crawl` runs it: parse, language
+  check, dedup (MinHash LSH), store in SQLite, page notes, JOBDIR.
+Both use the same download settings (robots.txt obeyed, no delay, no
+AutoThrottle, 16 parallel requests), so the difference is our own work. Each
+crawl runs in a fresh process; time runs from the first response to the
+spider's close (after the last batch is written), so start-up is left out.
+
+    .venv/bin/python bench/crawl.py [--pages 5000] [--rounds 2]
+
+Target (issue 7): full >= 0.8 x bare items per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+CONCURRENCY = 16
+WORDS = str.split("magazijn orders klanten team collega's dienst rooster salaris ervaring "
+                  "palletwagen "
+         "scanner kwaliteit productie lijn machine schoonmaak kantoor telefoon planning "
+         "chauffeur route levering zorg cliënten bewoners keuken gasten kassa winkel "
+         "schappen voorraad administratie facturen rapportage veiligheid opleiding")
+PATTERNS = ["Je werkt met de {} en de {} in het team van {}.",
+            "Wij zoeken een collega voor de {} die ook de {} en {} doet.",
+            "Bij ons is de {} belangrijk, net als de {} en het {}.",
+            "Je bent flexibel in de {} en je hebt ervaring met {} of {}.",
+            "Op een dag help je met de {}, de {} en soms met {}."]
+TOWNS = ["Zoetermeer", "Delft", "Gouda", "Leiden", "Den Haag", "Rotterdam", "Utrecht",
+         "Waddinxveen", "Rijswijk", "Bleiswijk", "Pijnacker", "Leiderdorp", "Bodegraven"]
+TITLES = ["Magazijnmedewerker", "Orderpicker", "Productiemedewerker", "Schoonmaker",
+          "Kassamedewerker", "Chauffeur", "Verzorgende IG", "Kok", "Receptionist",
+          "Administratief medewerker", "Planner", "Beveiliger"]
+
+
+def vocabulary(rng: random.Random, size: int = 3000) -> list[str]:
+    """Made-up words, so that pages differ as much as real vacancies do."""
+    syllables = ["ba", "de", "ko", "mi", "ver", "sto", "lan", "gen", "pel", "rui", "tor",
+                 "wa", "zen", "hof", "aal", "kin", "op", "ster", "dal", "mo"]
+    return sorted({"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+                   for _ in range(size)})
+
+
+def write_site(folder: Path, *, pages: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    words = WORDS + vocabulary(rng)
+    (folder / "v").mkdir(parents=True)
+    locs = []
+    for number in range(pages):
+        sentences = [rng.choice(PATTERNS).format(*(rng.choice(words) for _ in range(3)))
+                     for _ in range(rng.randint(20, 35))]
+        title = f"{rng.choice(TITLES)} {number}"
+        posting = {
+            "@context": "https://schema.org", "@type": "JobPosting", "identifier": str(number),
+            "title": title, "datePosted": "2026-11-20", "validThrough": "2027-03-01",
+            "description": "<p>Je werkt bij ons in het team en je helpt de collega's.</p><p>"
+                           + "</p><p>".join(sentences) + "</p>",
+            "hiringOrganization": {"@type": "Organization", "name": f"Werkgever {number % 97}"},
+            "jobLocation": {"@type": "Place", "address": {
+                "@type": "PostalAddress", "addressLocality": f"{rng.choice(TOWNS)} {number}"}},
+            "employmentType": "FULL_TIME"}
+        page = ('<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">'
+                f"<title>{title}</title><script type=\"application/ld+json\">"
+                f"{json.dumps(posting, ensure_ascii=False)}</script></head><body>"
+                f"<h1>{title}</h1><nav>" + " ".join(f'<a href="/v/{n}.html">x</a>'
+                                                  for n in range(20)) + "</nav></body></html>")
+        (folder / "v" / f"{number}.html").write_text(page, encoding="utf-8")
+        locs.append(f"<url><loc>{{base}}/v/{number}.html</loc></url>")
+    (folder / "sitemap.template").write_text("".join(locs), encoding="utf-8")
+
+
+def serve(folder: Path) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    urls = (folder / "sitemap.template").read_text(encoding="utf-8").replace("{base}", base)
+    (folder / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+        f'sitemap/0.9">{urls}</urlset>', encoding="utf-8")
+    (folder / "robots.txt").write_text(f"User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n",
+                                       encoding="utf-8")
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
+                               "127.0.0.1", "--directory", str(folder)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return server, base
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("the bench site did not start")
+
+
+class Clock:
+    """First response to spider close, through Scrapy's signals."""
+
+    def __init__(self) -> None:
+        self.first: float | None = None
+        self.closed: float | None = None
+
+    def attach(self, crawler) -> None:  # noqa: ANN001
+        from scrapy import signals
+
+        crawler.signals.connect(self.response, signal=signals.response_received)
+        crawler.signals.connect(self.close, signal=signals.spider_closed)
+
+    def response(self, **_: object) -> None:
+        self.first = self.first or time.perf_counter()
+
+    def close(self, **_: object) -> None:
+        self.closed = time.perf_counter()
+
+    @property
+    def seconds(self) -> float:
+        return (self.closed or 0.0) - (self.first or 0.0)
+
+
+CLOCK = Clock()
+
+
+def worker_bare(base: str) -> dict[str, float]:
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.spiders import SitemapSpider
+
+    from config import Settings
+    from crawlers.run import scrapy_settings
+
+    counted = {"items": 0}
+
+    class BareSpider(SitemapSpider):
+        name = "bare"
+        sitemap_urls = [f"{base}/sitemap.xml"]
+
+        def parse(self, response, **kwargs):  # noqa: ANN001, ANN201 (Scrapy's signature)
+            counted["items"] += 1
+            yield {"url": response.url, "size": len(response.body)}
+
+    settings = scrapy_settings(settings=Settings(db=Path(tempfile.mkdtemp()) / "unused.sqlite",
+                                                 crawl_autothrottle=False, download_delay=0,
+                                                 concurrency_per_domain=CONCURRENCY,
+                                                 log_level="ERROR"))
+    settings.update(ITEM_PIPELINES={}, CONCURRENT_REQUESTS=CONCURRENCY)
+    process = CrawlerProcess(settings, install_root_handler=False)
+    crawler = process.create_crawler(BareSpider)
+    CLOCK.attach(crawler)
+    process.crawl(crawler)
+    process.start()
+    return {"items": counted["items"], "seconds": CLOCK.seconds}
+
+
+def worker_full(base: str) -> dict[str, float]:
+    from config import Settings
+    from crawlers.run import crawl
+    from crawlers.sources import Source
+
+    folder = Path(tempfile.mkdtemp())
+    settings = Settings(db=folder / "bench.sqlite", crawl_autothrottle=False, download_delay=0,
+                        concurrency_per_domain=CONCURRENCY, log_level="ERROR")
+    source = Source(name="bench", kind="jobposting", sitemap=f"{base}/robots.txt",
+                    download_delay=0.0, concurrency=CONCURRENCY)
+    reports = crawl(sources=[source], settings=settings, on_crawler=CLOCK.attach)
+    report = reports["bench"]
+    return {"items": report.items, "seconds": CLOCK.seconds, "new": report.new,
+            "duplicates": report.duplicates, "errors": sum(report.errors.values()),
+            "error_kinds": dict(report.errors)}
+
+
+def run_worker(kind: str, base: str) -> dict[str, float]:
+    done = subprocess.run([sys.executable, __file__, "--worker", kind, base], cwd=REPO,
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--worker", nargs=2, metavar=("KIND", "BASE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        kind, base = args.worker
+        print(json.dumps((worker_bare if kind == "bare" else worker_full)(base)))
+        return
+    folder = Path(tempfile.mkdtemp()) / "site"
+    started = time.perf_counter()
+    write_site(folder, pages=args.pages)
+    print(f"site: {args.pages} vacancy pages written in {time.perf_counter() - started:.1f} s")
+    server, base = serve(folder)
+    rates: dict[str, list[float]] = {"bare": [], "full": []}
+    try:
+        for round_number in range(1, args.rounds + 1):
+            for kind in ("bare", "full"):
+                result = run_worker(kind, base)
+                rate = result["items"] / result["seconds"]
+                rates[kind].append(rate)
+                extra = "" if kind == "bare" else (
+                    f", {result['new']:.0f} new, {result['duplicates']:.0f} duplicates, "
+                    f"{result['errors']:.0f} errors {result.get('error_kinds')}")
+                print(f"round {round_number} {kind:4}: {result['items']:.0f} items in "
+                      f"{result['seconds']:.1f} s = {rate:.0f} items/s{extra}")
+    finally:
+        server.terminate()
+        server.wait()
+    bare, full = statistics.median(rates["bare"]), statistics.median(rates["full"])
+    ratio = full / bare
+    print(f"median: bare {bare:.0f} items/s, full (parse+dedup+store) {full:.0f} items/s, "
+          f"ratio {ratio:.2f} (target >= 0.80): {'OK' if ratio >= 0.8 else 'BELOW TARGET'}")
+
+
+if __name__ == "__main__":
+    main()
