@@ -60,11 +60,13 @@ def extractor_version() -> str:
 def refresh_requirements(*, vacancies: VacancyStore, matcher_store: MatcherStore,
                          progress: Progress | None = None) -> int:
     """Extract requirements for open vacancies that have none for their current text."""
-    from matcher.requirements import extract_many
-
     current = {s.vacancy.id: s for s in vacancies.vacancies()}
     outdated = matcher_store.requirements_outdated(
         {vid: s.content_hash for vid, s in current.items()}, extractor=extractor_version())
+    if not outdated:
+        return 0  # nothing to read: the extraction pipeline is not even loaded
+    from matcher.requirements import extract_many
+
     rows = []
     records = ((current[vid].vacancy.title, current[vid].vacancy.description) for vid in outdated)
     for done, (vacancy_id, requirements) in enumerate(

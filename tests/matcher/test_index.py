@@ -47,3 +47,58 @@ def test_saved_index_loads_with_the_same_ids(tmp_path):
     loaded = VacancyIndex.load(path, dim=3)
     assert loaded.ids() == {faiss_id("a"), faiss_id("b")}
     assert VacancyIndex.load(path, dim=4).ids() == set()
+
+
+def clustered(n: int, dim: int = 16, seed: int = 3) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    vectors = rng.standard_normal((n, dim)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_the_index_is_exact_up_to_the_limit_and_ivf_beyond():
+    vectors = clustered(400)
+    ids = np.arange(1, 401, dtype=np.int64)
+    assert VacancyIndex.build(ids, vectors, exact_limit=400).kind == "exact"
+    ivf = VacancyIndex.build(ids, vectors, exact_limit=100, nprobe=64)
+    assert ivf.kind == "ivf"
+    assert len(ivf) == 400
+    assert set(ivf.faiss_ids()) == set(range(1, 401))
+
+
+def test_ivf_search_is_restricted_and_finds_what_exact_search_finds():
+    vectors = clustered(400)
+    ids = np.arange(1, 401, dtype=np.int64)
+    exact = VacancyIndex.build(ids, vectors, exact_limit=1000)
+    ivf = VacancyIndex.build(ids, vectors, exact_limit=100, nprobe=1000)  # every list
+    query = vectors[7]
+    among = ids[ids % 3 == 0]
+    found_exact, _ = exact.search_ids(query, among=among, k=5)
+    found_ivf, scores = ivf.search_ids(query, among=among, k=5)
+    assert list(found_ivf) == list(found_exact)
+    assert all(i % 3 == 0 for i in found_ivf)
+    assert scores[0] >= scores[-1]
+
+
+def test_rebalancing_switches_kind_and_keeps_ids_and_vectors(tmp_path):
+    vectors = clustered(300)
+    ids = np.arange(1, 301, dtype=np.int64)
+    exact = VacancyIndex.build(ids, vectors, exact_limit=1000)
+    grown = exact.rebalanced(exact_limit=100)
+    assert grown.kind == "ivf"
+    path = tmp_path / "ivf.faiss"
+    grown.save(path)
+    loaded = VacancyIndex.load(path, dim=16)
+    assert loaded.kind == "ivf" and loaded.ids() == set(range(1, 301))
+    loaded.nprobe = 1000
+    found, scores = loaded.search_ids(vectors[10], among=None, k=1)
+    assert found[0] == 11 and scores[0] > 0.99
+    shrunk = loaded.rebalanced(exact_limit=1000)
+    assert shrunk.kind == "exact" and shrunk.ids() == set(range(1, 301))
+    assert shrunk.rebalanced(exact_limit=1000) is shrunk
+
+
+def test_ivf_removes_closed_vacancies():
+    index = VacancyIndex.build(np.array([faiss_id(f"v{i}") for i in range(300)]),
+                               clustered(300), exact_limit=100, nprobe=1000)
+    assert index.remove(["v1", "v2", "nope"]) == 2
+    assert faiss_id("v1") not in index.ids() and len(index) == 298
