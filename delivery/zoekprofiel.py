@@ -153,22 +153,25 @@ def from_json(text: str, *, source_name: str, profile_id: str) -> Zoekprofiel:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputError(f"{source_name}: geen geldige JSON (regel {error.lineno}): "
-                         f"{error.msg}") from None
+        raise InputError(f"geen geldige JSON: {error.msg}", file=source_name,
+                         line=error.lineno) from None
     if not isinstance(data, dict) or not isinstance(data.get("occupations"), list):
-        raise InputError(f"{source_name}: veld 'occupations': een lijst met beroepen ontbreekt")
+        raise InputError("een lijst met beroepen ontbreekt", file=source_name,
+                         field="occupations")
     if data.get("profile_id") != profile_id:
-        raise InputError(f"{source_name}: veld 'profile_id': dit zoekprofiel hoort bij "
-                         f"'{data.get('profile_id')}', niet bij '{profile_id}'")
+        raise InputError(f"dit zoekprofiel hoort bij '{data.get('profile_id')}', niet bij "
+                         f"'{profile_id}'", file=source_name, field="profile_id")
     known = {o.name: o for o in load_title_kb()}
     choices = []
     for number, entry in enumerate(data["occupations"]):
-        where = f"{source_name}: veld 'occupations[{number}]"
-        if not isinstance(entry, dict) or entry.get("occupation") not in known:
-            raise InputError(f"{where}.occupation': onbekend beroep "
-                             f"'{entry.get('occupation') if isinstance(entry, dict) else entry}'")
+        where = f"occupations[{number}]"
+        name = entry.get("occupation") if isinstance(entry, dict) else entry
+        if not isinstance(entry, dict) or name not in known:
+            raise InputError(f"onbekend beroep '{name}'", file=source_name,
+                             field=f"{where}.occupation")
         if not isinstance(entry.get("included"), bool):
-            raise InputError(f"{where}.included': moet true of false zijn")
+            raise InputError("moet true of false zijn", file=source_name,
+                             field=f"{where}.included")
         choices.append(OccupationChoice(
             occupation=entry["occupation"], sector=known[entry["occupation"]].sector,
             included=entry["included"], verdict=entry.get("verdict"),
