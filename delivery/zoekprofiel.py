@@ -81,12 +81,13 @@ class Zoekprofiel:
 def typical_requirements(occupation: Occupation) -> Requirements:
     """The loads of an occupation's core tasks as a vacancy would state them."""
     catalogue = load_catalogue()
-    return Requirements(
-        demands=[Demand(code=code, certainty="explicit",
-                        evidence=f"Kerntaak als {occupation.name}: "
-                                 f"{catalogue.demand_names.get(code, code)}")
-                 for code in occupation.demands],
-        education_level=occupation.education)
+    return Requirements.model_validate({
+        "demands": [Demand.model_validate({
+            "code": code, "certainty": "explicit",
+            "evidence": f"Kerntaak als {occupation.name}: "
+                        f"{catalogue.demand_names.get(code, code)}"})
+            for code in occupation.demands],
+        "education_level": occupation.education})
 
 
 def draft(profile: Profile, *, today: date | None = None) -> Zoekprofiel:
@@ -205,11 +206,12 @@ def review(zoekprofiel: Zoekprofiel, *, ask: Callable[[str], str],
 
 
 def _table(db: sqlite_utils.Database) -> sqlite_utils.db.Table:
+    table = db.table(TABLE)
     if TABLE not in db.table_names():
-        db[TABLE].create({"id": int, "profile_id": str, "drafted": str, "approved": str,
-                          "coach": str, "json": str}, pk="id")
-        db[TABLE].create_index(["profile_id", "approved"])
-    return db[TABLE]
+        table.create({"id": int, "profile_id": str, "drafted": str, "approved": str,
+                      "coach": str, "json": str}, pk="id")
+        table.create_index(["profile_id", "approved"])
+    return table
 
 
 def approve(db: sqlite_utils.Database, zoekprofiel: Zoekprofiel, *,

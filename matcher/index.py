@@ -21,11 +21,13 @@ import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
 
 logger = logging.getLogger(__name__)
+faiss_module: Any = faiss  # the faiss stubs lack DirectMap and the IVF search parameters
 
 DEFAULT_EXACT_LIMIT = 200_000
 DEFAULT_NPROBE = 32
@@ -45,8 +47,9 @@ def _ids_array(vacancy_ids: Iterable[str]) -> np.ndarray:
 class VacancyIndex:
     """Inner-product search over vacancies: exact up to a size, IVF beyond."""
 
-    def __init__(self, index: faiss.Index, *, nprobe: int = DEFAULT_NPROBE) -> None:
-        self.index = index
+    def __init__(self, index: Any, *, nprobe: int = DEFAULT_NPROBE) -> None:
+        # Any: the faiss stubs know neither IDMap2's id_map nor IVF's search parameters.
+        self.index: Any = index
         self.nprobe = nprobe
 
     @classmethod
@@ -69,8 +72,8 @@ class VacancyIndex:
             return index
         nlist = int(min(65536, max(16, math.sqrt(len(ids)))))
         quantizer = faiss.IndexFlatIP(dim)
-        ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
-        ivf.set_direct_map_type(faiss.DirectMap.Hashtable)
+        ivf: Any = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        ivf.set_direct_map_type(faiss_module.DirectMap.Hashtable)
         sample = np.random.default_rng(seed).choice(
             len(ids), size=min(len(ids), nlist * TRAINING_SAMPLE), replace=False)
         ivf.train(vectors[np.sort(sample)])
@@ -149,12 +152,15 @@ class VacancyIndex:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         selector = None if among is None else faiss.IDSelectorBatch(
             np.ascontiguousarray(among, dtype=np.int64))
+        params: Any = None
         if self.kind == "ivf":
-            params: faiss.SearchParameters = faiss.SearchParametersIVF(
-                sel=selector, nprobe=self.nprobe) if selector is not None else (
-                faiss.SearchParametersIVF(nprobe=self.nprobe))
-        else:
-            params = faiss.SearchParameters(sel=selector) if selector is not None else None
+            params = faiss_module.SearchParametersIVF()
+            params.nprobe = self.nprobe
+            if selector is not None:
+                params.sel = selector
+        elif selector is not None:
+            params = faiss.SearchParameters()
+            params.sel = selector
         k = min(k, len(self) if among is None else min(len(among), len(self)))
         scores, ids = self.index.search(
             np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k, params=params)

@@ -23,18 +23,18 @@ class MatcherStore:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
         if "requirements" not in db.table_names():
-            db["requirements"].create(
+            db.table("requirements").create(
                 {"vacancy_id": str, "content_hash": str, "extractor": str, "json": str,
                  "extracted_at": str}, pk="vacancy_id")
         if "embeddings" not in db.table_names():
-            db["embeddings"].create(
+            db.table("embeddings").create(
                 {"content_hash": str, "model": str, "dim": int, "vector": bytes},
                 pk=("content_hash", "model"))
         if "index_entries" not in db.table_names():
-            db["index_entries"].create({"vacancy_id": str, "content_hash": str},
+            db.table("index_entries").create({"vacancy_id": str, "content_hash": str},
                                        pk="vacancy_id")
         if "ranking_facts" not in db.table_names():
-            db["ranking_facts"].create(
+            db.table("ranking_facts").create(
                 {"vacancy_id": str, "content_hash": str, "version": str, "json": str,
                  "lat": float, "lon": float}, pk="vacancy_id")
 
@@ -49,7 +49,7 @@ class MatcherStore:
                    version: str) -> None:
         """Rows of (vacancy id, content hash, facts JSON, latitude, longitude)."""
         with self.db.atomic():
-            self.db["ranking_facts"].upsert_all(
+            self.db.table("ranking_facts").upsert_all(
                 ({"vacancy_id": vacancy_id, "content_hash": content_hash, "version": version,
                   "json": facts, "lat": lat, "lon": lon}
                  for vacancy_id, content_hash, facts, lat, lon in rows),
@@ -69,7 +69,7 @@ class MatcherStore:
 
     def mark_indexed(self, entries: dict[str, str]) -> None:
         with self.db.atomic():
-            self.db["index_entries"].upsert_all(
+            self.db.table("index_entries").upsert_all(
                 ({"vacancy_id": v, "content_hash": h} for v, h in entries.items()),
                 pk="vacancy_id")
 
@@ -84,7 +84,7 @@ class MatcherStore:
                           extractor: str) -> None:
         now = utc_now()
         with self.db.atomic():
-            self.db["requirements"].upsert_all(
+            self.db.table("requirements").upsert_all(
                 ({"vacancy_id": vacancy_id, "content_hash": content_hash, "extractor": extractor,
                   "json": requirements.model_dump_json(), "extracted_at": now}
                  for vacancy_id, content_hash, requirements in rows),
@@ -108,7 +108,7 @@ class MatcherStore:
     def save_embeddings(self, content_hashes: list[str], vectors: np.ndarray, *,
                         model: str) -> None:
         with self.db.atomic():
-            self.db["embeddings"].upsert_all(
+            self.db.table("embeddings").upsert_all(
                 ({"content_hash": h, "model": model, "dim": int(v.shape[0]),
                   "vector": np.asarray(v, dtype=np.float32).tobytes()}
                  for h, v in zip(content_hashes, vectors, strict=True)),
