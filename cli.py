@@ -219,23 +219,31 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _run_crawl(settings: Settings, *, sources_file: Path, only: str | None,
-               demo_only: bool = False) -> dict[str, Any]:
+               demo_only: bool = False,
+               progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
     from crawlers.run import crawl, select_sources
     from crawlers.sources import load_sources
 
     sources = select_sources(load_sources(sources_file), only=only)
     if demo_only:
         sources = [source for source in sources if source.serve_demo]
-    return crawl(sources=sources, settings=settings)
+    read = {"count": 0}
+
+    def on_item(source_name: str) -> None:
+        read["count"] += 1
+        if progress is not None:
+            progress("crawl", read["count"], 0)
+
+    return crawl(sources=sources, settings=settings, on_item=on_item)
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     from matcher.refresh import refresh_all
 
     settings = _settings(args)
-    reports = _run_crawl(settings, sources_file=Path(args.sources) if args.sources
-                         else settings.sources, only=args.only)
     with _progress(not args.json) as progress:
+        reports = _run_crawl(settings, sources_file=Path(args.sources) if args.sources
+                             else settings.sources, only=args.only, progress=progress)
         refresh_all(settings=settings, progress=progress)
     if args.json:
         _emit({"sources": {name: report.as_json() for name, report in reports.items()}})
