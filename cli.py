@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import logging
 import re
@@ -256,7 +257,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 # --- shortlist, demo ------------------------------------------------------------------------
 
 
-def _shortlist(settings: Settings, profile: Any, *, top: int) -> list[Any]:
+def _shortlist(settings: Settings, profile: Any, *, top: int,
+               embedder: Any | None = None) -> list[Any]:
     from delivery.shortlist import shortlist
     from matcher.embeddings import Embedder
     from matcher.index import VacancyIndex
@@ -264,7 +266,7 @@ def _shortlist(settings: Settings, profile: Any, *, top: int) -> list[Any]:
     from vacancies.store import VacancyStore, open_database
 
     db = open_database(settings.db)
-    embedder = Embedder.from_settings(settings)
+    embedder = embedder or Embedder.from_settings(settings)
     index = VacancyIndex.load(settings.index_path, dim=embedder.dim)
     return shortlist(profile=profile, vacancies=VacancyStore(db), matcher_store=MatcherStore(db),
                      index=index, embedder=embedder, top=top)
@@ -300,68 +302,31 @@ def cmd_shortlist(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Serve the demo site, crawl it, read, embed, index, and print a shortlist."""
     from matcher.embeddings import Embedder
-    from matcher.index import VacancyIndex
-    from matcher.refresh import (
-        refresh_embeddings,
-        refresh_index,
-        refresh_requirements,
-    )
-    from matcher.store import MatcherStore
-    from vacancies.store import VacancyStore, open_database
+    from matcher.refresh import refresh_all
 
     settings = _settings(args)
-    timings: list[tuple[str, float, str]] = []
+    say = functools.partial(print, file=sys.stderr)
+    started = time.perf_counter()
+    reports = _run_crawl(settings, sources_file=settings.sources, only=None, demo_only=True)
+    crawled = time.perf_counter() - started
+    for name, report in reports.items():
+        say(f"Crawlen: {report.summary_nl(name)} ({crawled:.1f} s)")
 
-    def timed(label: str, work: Callable[[], str]) -> None:
-        started = time.perf_counter()
-        summary = work()
-        timings.append((label, time.perf_counter() - started, summary))
-        print(f"{label}: {summary} ({timings[-1][1]:.1f} s)", file=sys.stderr)
-
-    reports: dict[str, Any] = {}
-
-    def crawl_stage() -> str:
-        reports.update(_run_crawl(settings, sources_file=settings.sources, only=None,
-                                  demo_only=True))
-        return "; ".join(report.summary_nl(name) for name, report in reports.items())
-
-    timed("Crawlen", crawl_stage)
-    db = open_database(settings.db)
-    vacancies, matcher_store = VacancyStore(db), MatcherStore(db)
+    embedder = Embedder.from_settings(settings)
     with _progress(True) as progress:
-        timed("Eisen lezen", lambda: f"{refresh_requirements(vacancies=vacancies, matcher_store=matcher_store, progress=progress)} vacatures gelezen")  # noqa: E501
-        holder: dict[str, Any] = {}
+        summary = refresh_all(settings=settings, progress=progress, embedder=embedder)
+    seconds = summary.seconds
+    say(f"Eisen lezen: {summary.extracted} vacatures gelezen ({seconds['extract']:.1f} s)")
+    say(f"Rangschikfeiten: {summary.facts} vacatures ({seconds['facts']:.1f} s)")
+    say(f"Model laden: {settings.embedding_model} ({seconds['model']:.1f} s)")
+    say(f"Inbedden: {summary.embedded} vacatures ingebed ({seconds['embed']:.1f} s)")
+    say(f"Indexeren: {summary.indexed} toegevoegd, {summary.removed} verwijderd "
+        f"({seconds['index']:.1f} s)")
 
-        def load_model() -> str:
-            holder["embedder"] = Embedder.from_settings(settings)
-            holder["embedder"].embed_queries(["opwarmen"])
-            return f"model {settings.embedding_model} geladen"
-
-        timed("Model laden", load_model)
-        embedder = holder["embedder"]
-        timed("Inbedden", lambda: f"{refresh_embeddings(vacancies=vacancies, matcher_store=matcher_store, embedder=embedder, model_name=settings.embedding_model, batch_size=settings.embedding_batch_size, progress=progress)} vacatures ingebed")  # noqa: E501
-
-    def index_stage() -> str:
-        index = VacancyIndex.load(settings.index_path, dim=embedder.dim)
-        added, removed = refresh_index(vacancies=vacancies, matcher_store=matcher_store,
-                                       index=index, model_name=settings.embedding_model)
-        index.save(settings.index_path)
-        return f"{len(index)} in de index ({added} toegevoegd, {removed} verwijderd)"
-
-    timed("Indexeren", index_stage)
     profile = _load_profile(str(DEMO_PROFILE))
-    matches: list[Any] = []
-
-    def shortlist_stage() -> str:
-        from delivery.shortlist import shortlist
-
-        index = VacancyIndex.load(settings.index_path, dim=embedder.dim)
-        matches.extend(shortlist(profile=profile, vacancies=vacancies,
-                                 matcher_store=matcher_store, index=index, embedder=embedder,
-                                 top=args.top))
-        return f"{len(matches)} vacatures op de lijst"
-
-    timed("Shortlist", shortlist_stage)
+    started = time.perf_counter()
+    matches = _shortlist(settings, profile, top=args.top, embedder=embedder)
+    say(f"Shortlist: {len(matches)} vacatures ({time.perf_counter() - started:.1f} s)")
     print(f"\nShortlist voor het demoprofiel '{profile.id}' "
           f"(postcode {profile.postcode}, max. {profile.max_travel_km:g} km):\n")
     _print_shortlist(matches)

@@ -7,11 +7,13 @@ keyed by content hash, so a re-run on unchanged vacancies does nothing.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
@@ -41,6 +43,16 @@ class RefreshSummary:
     embedded: int = 0
     indexed: int = 0
     removed: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Wall-clock time of each stage: extract, facts, model, embed, index."""
+
+    @contextlib.contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = time.perf_counter() - started
 
 
 @functools.cache
@@ -179,19 +191,25 @@ def refresh_all(*, settings: Settings, progress: Progress | None = None,
     vacancies = VacancyStore(db)
     matcher_store = MatcherStore(db)
     summary = RefreshSummary()
-    summary.extracted = refresh_requirements(vacancies=vacancies, matcher_store=matcher_store,
-                                             progress=progress)
-    summary.facts = refresh_facts(vacancies=vacancies, matcher_store=matcher_store,
-                                  progress=progress)
-    embedder = embedder or Embedder.from_settings(settings)
-    summary.embedded = refresh_embeddings(
-        vacancies=vacancies, matcher_store=matcher_store, embedder=embedder,
-        model_name=settings.embedding_model, batch_size=settings.embedding_batch_size,
-        progress=progress)
-    index = VacancyIndex.load(settings.index_path, dim=embedder.dim)
-    summary.indexed, summary.removed = refresh_index(
-        vacancies=vacancies, matcher_store=matcher_store, index=index,
-        model_name=settings.embedding_model)
-    index = index.rebalanced(exact_limit=settings.index_exact_limit)
-    index.save(settings.index_path)
+    with summary.timed("extract"):
+        summary.extracted = refresh_requirements(vacancies=vacancies,
+                                                 matcher_store=matcher_store, progress=progress)
+    with summary.timed("facts"):
+        summary.facts = refresh_facts(vacancies=vacancies, matcher_store=matcher_store,
+                                      progress=progress)
+    with summary.timed("model"):
+        embedder = embedder or Embedder.from_settings(settings)
+        dim = embedder.dim
+    with summary.timed("embed"):
+        summary.embedded = refresh_embeddings(
+            vacancies=vacancies, matcher_store=matcher_store, embedder=embedder,
+            model_name=settings.embedding_model, batch_size=settings.embedding_batch_size,
+            progress=progress)
+    with summary.timed("index"):
+        index = VacancyIndex.load(settings.index_path, dim=dim)
+        summary.indexed, summary.removed = refresh_index(
+            vacancies=vacancies, matcher_store=matcher_store, index=index,
+            model_name=settings.embedding_model)
+        index = index.rebalanced(exact_limit=settings.index_exact_limit)
+        index.save(settings.index_path)
     return summary
