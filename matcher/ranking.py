@@ -41,7 +41,7 @@ from vacancies.vocabulary import DRIVING_LICENCES, EDUCATION_LEVELS
 
 # The parts of the score. Experience and the barriers decide; the embedding refines;
 # verdict and distance order what fits equally; a wish only breaks a tie.
-WEIGHTS = {"experience": 0.40, "entry": 0.15, "semantic": 0.15, "skills": 0.05,
+WEIGHTS = {"experience": 0.40, "entry": 0.15, "semantic": 0.12, "skills": 0.05,
            "verdict": 0.08, "distance": 0.08, "zoekprofiel": 0.06, "wish": 0.02}
 # Fit of experience by how the held occupation relates to the vacancy's.
 FIT_SAME, FIT_RELATED, FIT_FIELD, FIT_SECTOR = 1.0, 0.75, 0.55, 0.40
