@@ -30,6 +30,7 @@ import logging
 import re
 import tomllib
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -58,7 +59,7 @@ FIELD_SECTIONS_EXCLUDED = frozenset({"offer", "company", "apply"})
 
 _BULLET = re.compile(r"^\s*(?:[*\-•·–—>]+|\d{1,2}[.)])\s+")
 _MARKUP = re.compile(r"[*_#`]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“(])|(?<=[.!?])(?=[A-Z][a-z])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“(])")
 _EVIDENCE_STRIP = " \t\r\n*-•·–—_#;:,>"
 _WORD = re.compile(r"[a-zà-ÿ']+")
 _NUMBER_WORDS = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6,
@@ -162,7 +163,7 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
     keyed += [(f"!{code}", p.pattern) for code, p in reassurance.items()]
     for hint, words in _FIELD_HINT_KEYS.items():
         for key in words.split():
-            index.setdefault(key, set()).add(hint)
+            index.setdefault(key[:-1] + " " if key.endswith("=") else key, set()).add(hint)
     for code, pattern in keyed:
         try:
             keys = _pattern_keys(pattern)
@@ -306,10 +307,11 @@ def _pattern_keys(pattern: str) -> set[str]:
 
 
 _WORDS = re.compile(r"\w+")
-# Words that make a sentence worth reading for the fields (prefix keys, as above).
+# Words that make a sentence worth reading for the fields (prefix keys as above; a key
+# ending in "=" must be the whole word).
 _FIELD_HINT_KEYS = {
     "#hours": "0 1 2 3 4 5 6 7 8 9 full voltijd part deeltijd dagen",
-    "#field": "rijbewij licen ervaring werkerva experien jaar jaren year mbo hbo wo opleidin "
+    "#field": "rijbewij licen ervaring werkerva experien jaar jaren year mbo hbo wo= opleidin "
               "niveau diploma bachelor master universi academis havo vwo vmbo graduaat onderwij "
               "degree msc phd pabo studie student lbo mavo basissch secundai startkwa vakdiplo "
               "vca",
@@ -398,11 +400,12 @@ _ABBREVIATION = re.compile(
 
 def _split_sentences(line: str) -> list[str]:
     """Sentences of one line; no split after an abbreviation such as "min." or "o.a."."""
+    if ". " not in line and "? " not in line and "! " not in line and ".\t" not in line:
+        return [line]
     pieces: list[str] = []
     begin = 0
     for boundary in _SENTENCE_END.finditer(line):
-        if _ABBREVIATION.search(line, begin, boundary.start()) and \
-                _ABBREVIATION.search(line[begin:boundary.start()]):
+        if _ABBREVIATION.search(line, begin, boundary.start()):
             continue
         pieces.append(line[begin:boundary.start()])
         begin = boundary.end()
@@ -441,11 +444,9 @@ def segment(title: str, description: str, rules: RuleBook) -> list[Segment]:
 
 def detect_language(text: str, rules: RuleBook) -> str:
     """'en' for an English posting, else 'nl' (the market's language)."""
-    words = _WORD.findall(text[:3000].lower())
-    english = set(rules.fields["language"]["english"])
-    dutch = set(rules.fields["language"]["dutch"])
-    en = sum(1 for w in words if w in english)
-    nl = sum(1 for w in words if w in dutch)
+    counts = Counter(_WORD.findall(text[:1500].lower()))
+    en = sum(counts[w] for w in rules.fields["language"]["english"])
+    nl = sum(counts[w] for w in rules.fields["language"]["dutch"])
     return "en" if en > 1.3 * nl and en >= 5 else "nl"
 
 
@@ -475,12 +476,44 @@ class _Reading:
     negated: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class _Sentence:
+    start: int  # first token
+    start_char: int
+    end_char: int
+    text: str
+
+
+class _Tokens:
+    """Token offsets, lower-case ids and sentence starts of a doc, read as arrays (fast)."""
+
+    def __init__(self, doc: Doc) -> None:
+        if len(doc):
+            table = doc.to_array(["IDX", "LOWER", "LENGTH", "SENT_START"])
+            self.idx = table[:, 0].tolist()
+            self.lower = table[:, 1].tolist()
+            self.length = table[:, 2].tolist()
+            self.starts = [0] + [int(i) for i in numpy.flatnonzero(table[:, 3] == 1) if i]
+        else:
+            self.idx, self.lower, self.length, self.starts = [], [], [], []
+
+    def sentences(self, text: str) -> Iterator[_Sentence]:
+        count = len(self.idx)
+        for k, first in enumerate(self.starts):
+            last = (self.starts[k + 1] if k + 1 < len(self.starts) else count) - 1
+            begin, end = self.idx[first], self.idx[last] + self.length[last]
+            yield _Sentence(start=first, start_char=begin, end_char=end, text=text[begin:end])
+
+
 class RequirementsComponent:
     """The spaCy component: reads `doc.user_data['vacancy']`, sets `doc._.requirements`."""
 
     def __init__(self, nlp: Language, name: str, rules: RuleBook) -> None:
         self.name = name
         self.rules = rules
+        strings = nlp.vocab.strings
+        self.negation_ids = frozenset(strings.add(w) for w in rules.negation_words)
+        self.clause_break_ids = frozenset(strings.add(w) for w in rules.clause_break)
 
     # The pipeline's make_doc for a vacancy: only sentences with a cue are tokenised.
     def make_doc(self, nlp: Language, *, title: str, description: str) -> Doc:
@@ -543,10 +576,10 @@ class RequirementsComponent:
         rules = self.rules
         language = detect_language(reading.description or reading.title, rules)
         negated = set(reading.negated)
-        token_starts = doc.to_array("IDX").tolist() if len(doc) else []
         doc_text = doc.text
+        tokens = _Tokens(doc)
         candidates: dict[str, list[_Candidate]] = {}
-        for sent in doc.sents:
+        for sent in tokens.sentences(doc_text):
             text = sent.text
             lead = sent.start_char + len(text) - len(text.lstrip())
             seg_index = bisect_right(reading.doc_starts, lead) - 1
@@ -558,8 +591,7 @@ class RequirementsComponent:
                 for match in rules.code_regex[code].finditer(text):
                     pattern = items[int(next(k for k, v in match.groupdict().items()
                                              if v is not None and k.startswith("p"))[1:])]
-                    verdict = self._judge(doc, doc_text, sent, match, pattern, seg,
-                                          token_starts)
+                    verdict = self._judge(tokens, doc_text, sent, match, pattern, seg)
                     if verdict == "negated":
                         negated.add(code)
                     elif verdict == "ok":
@@ -587,23 +619,20 @@ class RequirementsComponent:
         fields = self._fields(reading)
         return Requirements(demands=demands, language=language, **fields)
 
-    def _judge(self, doc: Doc, doc_text: str, sent: Any, match: re.Match[str],
-               pattern: DemandPattern, seg: Segment, token_starts: list[int]) -> str:
+    def _judge(self, tokens: _Tokens, doc_text: str, sent: _Sentence, match: re.Match[str],
+               pattern: DemandPattern, seg: Segment) -> str:
         """'ok' for a demand, 'negated' for a negated cue, 'skip' for a cue out of place."""
         rules = self.rules
         text = sent.text
         start = sent.start_char + match.start()
         # a negation before the cue, inside its clause, or a cancelling phrase after it
-        first = bisect_right(token_starts, start) - 1
+        first = bisect_right(tokens.idx, start) - 1
         for i in range(first, max(sent.start, first - rules.negation_window) - 1, -1):
-            token = doc[i]
-            if token.idx >= start and i != first:
-                continue
-            lower = token.lower_
-            if i != first and lower in rules.clause_break:
+            lower = tokens.lower[i]
+            if i != first and lower in self.clause_break_ids:
                 break
-            if lower in rules.negation_words and not rules.not_negating.match(
-                    doc_text, token.idx):
+            if lower in self.negation_ids and not rules.not_negating.match(
+                    doc_text, tokens.idx[i]):
                 return "negated"
         if rules.negation_after.match(text, match.end()):
             return "negated"
@@ -620,7 +649,7 @@ class RequirementsComponent:
             return "skip"
         return "ok"
 
-    def _candidate(self, pattern: DemandPattern, match: re.Match[str], sent: Any,
+    def _candidate(self, pattern: DemandPattern, match: re.Match[str], sent: _Sentence,
                    seg: Segment, doc_start: int) -> _Candidate:
         # The evidence is the sentence as it stands in the original text.
         begin = sent.start_char - doc_start
@@ -724,17 +753,25 @@ _HOURS_SKIP_AFTER = re.compile(
 _HOURS_SKIP_BEFORE = re.compile(r"(?:binnen|within|na|after|uiterlijk|ruim)\s*$", re.IGNORECASE)
 
 
-def read_hours(segments: list[Segment], rules: dict[str, Any],
-               days_excluded: re.Pattern[str]) -> HoursRange | None:
-    """The weekly hours of the job, by CONTRACTS §2 (fte, days and fulltime included)."""
-    number = rules["number"].pattern
-    unit = rules["unit"].pattern
-    joiner = rules["range_joiner"].pattern
+_HOUR_WORDS = ("uur", "uren", "hour", "hrs", "u/", "u ", "u)", "u,", "u.", "urig", "h/", "h ")
+_FULLTIME_WORDS = ("full", "voltijd", "part", "deeltijd")
+
+
+@cache
+def _hour_patterns(number: str, unit: str, joiner: str) -> tuple[re.Pattern[str], ...]:
     mention = re.compile(
         rf"(?P<a>{number})(?:\s*(?:uur|u)?{joiner}(?P<b>{number}))?\s*[- ]?{unit}", re.IGNORECASE)
     after_label = re.compile(
         rf"(?:aantal (?:uur|uren)|uren per week|uur per week|hours per week|werkuren)\s*:?\s*"
         rf"(?P<a>{number})(?:{joiner}(?P<b>{number}))?\b(?!\s*(?:%|euro|€|,-))", re.IGNORECASE)
+    return mention, after_label
+
+
+def read_hours(segments: list[Segment], rules: dict[str, Any],
+               days_excluded: re.Pattern[str]) -> HoursRange | None:
+    """The weekly hours of the job, by CONTRACTS §2 (fte, days and fulltime included)."""
+    mention, after_label = _hour_patterns(rules["number"].pattern, rules["unit"].pattern,
+                                          rules["range_joiner"].pattern)
     hours: list[tuple[float, float | None]] = []
     days: list[tuple[float, float | None]] = []
     ftes: list[tuple[float, float | None]] = []
@@ -743,7 +780,13 @@ def read_hours(segments: list[Segment], rules: dict[str, Any],
     for seg in segments:
         text = seg.text.replace("\\", "")
         lowered = text.lower()
-        for m in rules["fte"].finditer(text):
+        has_fte = "fte" in lowered
+        has_hours = any(unit in lowered + " " for unit in _HOUR_WORDS)
+        has_days = "dag" in lowered
+        has_fulltime = any(word in lowered for word in _FULLTIME_WORDS)
+        if not (has_fte or has_hours or has_days or has_fulltime):
+            continue
+        for m in rules["fte"].finditer(text) if has_fte else ():
             if rules["salary_basis"].search(lowered[max(0, m.start() - 30):m.start()]):
                 continue
             lo = _number(m.group("fte"))
@@ -757,7 +800,7 @@ def read_hours(segments: list[Segment], rules: dict[str, Any],
                 ftes.append((round(lo * 36, 1), round(hi * 40, 1)))
         stripped = rules["fte"].sub(lambda m: " " * len(m.group()), text) \
             if "fte" in lowered else text
-        for regex in (mention, after_label):
+        for regex in (mention, after_label) if has_hours else ():
             for m in regex.finditer(stripped):
                 before = stripped[max(0, m.start() - 40):m.start()]
                 tail = stripped[m.end():m.end() + 30]
@@ -785,7 +828,7 @@ def read_hours(segments: list[Segment], rules: dict[str, Any],
                         continue
                     hi = lo
                 hours.append((lo, hi))
-        for m in rules["days"].finditer(lowered):
+        for m in rules["days"].finditer(lowered) if has_days else ():
             if _HOURS_SKIP_BEFORE.search(lowered[max(0, m.start() - 12):m.start()]):
                 continue
             if days_excluded.search(lowered[m.end():m.end() + 40]) or days_excluded.search(
@@ -799,6 +842,8 @@ def read_hours(segments: list[Segment], rules: dict[str, Any],
                 days.append((lo, None))
             else:
                 days.append((lo, hi))
+        if not has_fulltime:
+            continue
         if rules["fulltime_alternatives"].search(lowered):
             only_alternatives = True
         elif rules["fulltime"].search(lowered) and not rules["salary_basis"].search(lowered):
@@ -829,6 +874,18 @@ _EDU_FALSE = re.compile(
     re.IGNORECASE)
 
 
+_LEVEL_REGEX: dict[int, re.Pattern[str]] = {}
+
+
+def _levels_regex(key: int, levels: dict[str, re.Pattern[str]]) -> re.Pattern[str]:
+    """All education levels in one pattern, each a named group (lowest levels last)."""
+    if key not in _LEVEL_REGEX:
+        _LEVEL_REGEX[key] = re.compile(
+            "|".join(f"(?P<{level}>{regex.pattern})" for level, regex in levels.items()),
+            re.IGNORECASE)
+    return _LEVEL_REGEX[key]
+
+
 def read_education(segments: list[Segment], rules: dict[str, Any]) -> str | None:
     """The lowest education level the vacancy requires, or None."""
     levels: list[int] = []
@@ -837,8 +894,9 @@ def read_education(segments: list[Segment], rules: dict[str, Any]) -> str | None
         if not _EDU_CONTEXT.search(text) and seg.section != "title":
             continue
         clean = _EDU_FALSE.sub(" ", text)
-        for level, regex in rules["levels"].items():
-            for m in regex.finditer(clean):
+        for m in _levels_regex(id(rules), rules["levels"]).finditer(clean):
+            level = m.lastgroup or ""
+            if True:
                 if level == "wo" and not re.search(r"opleiding|niveau|denk|hbo|master|"
                                                    r"diploma|afgerond|achtergrond|degree",
                                                    clean, re.IGNORECASE):
