@@ -119,9 +119,15 @@ class OpenVacancies:
     @classmethod
     def from_store(cls, *, vacancies: VacancyStore, matcher_store: MatcherStore
                    ) -> OpenVacancies:
-        """The open vacancies whose ranking facts are up to date (see matcher.refresh)."""
+        """The open vacancies with their ranking facts; facts that are missing or stale
+        (a caller refreshed only requirements and embeddings) are read first."""
+        from matcher.refresh import refresh_facts
+
         current = {row[0]: row[1] for row in vacancies.db.execute(
             "select id, content_hash from vacancies where status = 'open'")}
+        read = refresh_facts(vacancies=vacancies, matcher_store=matcher_store)
+        if read:
+            logger.info("read the ranking facts of %d vacancies first", read)
         ids, facts, lats, lons = [], [], [], []
         for vacancy_id, content_hash, text, lat, lon in matcher_store.facts():
             if current.get(vacancy_id) != content_hash:
@@ -131,7 +137,7 @@ class OpenVacancies:
             lats.append(lat)
             lons.append(lon)
         if len(ids) < len(current):
-            logger.warning("%d open vacancies have no ranking facts yet; run a refresh",
+            logger.warning("%d open vacancies have no requirements yet; run a refresh",
                            len(current) - len(ids))
         return cls.build(ids=ids, facts=facts, lat=lats, lon=lons)
 

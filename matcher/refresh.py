@@ -118,16 +118,18 @@ def refresh_facts(*, vacancies: VacancyStore, matcher_store: MatcherStore,
     """Read the ranking facts and the location of open vacancies whose text changed."""
     from matcher.ranking import facts_to_json, vacancy_facts
 
-    current = {s.vacancy.id: s for s in vacancies.vacancies()}
+    hashes = {row[0]: row[1] for row in vacancies.db.execute(
+        "select id, content_hash from vacancies where status = 'open'")}
     version = facts_version()
-    outdated = matcher_store.facts_outdated(
-        {vid: s.content_hash for vid, s in current.items()}, version=version)
+    outdated = matcher_store.facts_outdated(hashes, version=version)
+    if not outdated:
+        return 0
     requirements = matcher_store.requirements(outdated)
     rows = []
     for done, vacancy_id in enumerate(outdated, start=1):
-        if vacancy_id not in requirements:
+        stored = vacancies.get(vacancy_id)
+        if vacancy_id not in requirements or stored is None:
             continue
-        stored = current[vacancy_id]
         where = vacancy_location(stored.vacancy)
         facts = vacancy_facts(stored.vacancy, requirements[vacancy_id])
         rows.append((vacancy_id, stored.content_hash, facts_to_json(facts),
