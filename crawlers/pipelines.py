@@ -34,6 +34,11 @@ _FINDERS: dict[str, DuplicateFinder] = {}
 other's vacancies at once, before either has written them."""
 
 
+def reset_finders() -> None:
+    """Forget the finders of an earlier crawl in this process (the store may have changed)."""
+    _FINDERS.clear()
+
+
 class LanguagePipeline:
     """Keeps vacancies written in an accepted language (or whose language is unclear)."""
 

@@ -27,6 +27,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from config import Settings
+from crawlers.pipelines import reset_finders
 from crawlers.report import SourceReport
 from crawlers.sources import Source
 from crawlers.spiders import SPIDERS
@@ -86,6 +87,7 @@ def crawl(*, sources: list[Source], settings: Settings,
     runnable = [s for s in sources if s.kind in SPIDERS]
     store = VacancyStore.open(Path(settings.db))
     state = CrawlState(store.db)
+    reset_finders()
     crawlers: dict[str, tuple[Any, int]] = {}
     counters: list[Callable[..., None]] = []
     with _served(runnable) as resolved:
@@ -131,6 +133,7 @@ def crawl(*, sources: list[Source], settings: Settings,
             if before is not None:
                 report.closed += store.close_unseen(source=name, before_crawl=before)
         report.closed += store.close_expired(today=today, source=name)
+    store.close_expired(today=today)  # ingested vacancies past their validThrough too
     return reports
 
 

@@ -183,7 +183,7 @@ class SourceSpider(Spider):
             return self.done(response, (), unchanged=True), None
         body_hash = hashlib.sha256(PARSER_VERSION.encode() + response.body).hexdigest()[:32]
         if meta.get("conditional", True):
-            known = self.known_page(response.url)
+            known = self.known_page(_page_url(response))
             if known is not None and known.ok and known.body_hash == body_hash \
                     and known.done_crawl is not None:
                 return self.done(response, (), unchanged=True, body_hash=body_hash), None
@@ -195,9 +195,10 @@ class SourceSpider(Spider):
     def done(self, response: Response, record_ids: Any, *, unchanged: bool = False,
              body_hash: str | None = None) -> PageDone:
         headers = response.headers
-        self.handled.add(response.url)
+        url = _page_url(response)
+        self.handled.add(url)
         return PageDone(
-            source=self.source.name, url=response.url, crawl=self.crawl_number,
+            source=self.source.name, url=url, crawl=self.crawl_number,
             record_ids=tuple(record_ids), unchanged=unchanged,
             etag=_header(headers, "ETag"), last_modified=_header(headers, "Last-Modified"),
             lastmod=response.meta.get("lastmod"),
@@ -224,6 +225,11 @@ class SourceSpider(Spider):
         self.handled.add(request.url)
         yield PageDone(source=self.source.name, url=request.url, crawl=self.crawl_number,
                        ok=False)
+
+
+def _page_url(response: Response) -> str:
+    """The address a page was asked for (its notes stay under it when it redirects)."""
+    return str(response.meta.get("redirect_urls", [response.url])[0])
 
 
 def _header(headers: Any, name: str) -> str | None:
@@ -322,7 +328,7 @@ class FeedSpider(SourceSpider):
         unchanged, text = self.fetched(response)
         if unchanged is not None:
             yield unchanged
-            known = self.known_page(response.url)
+            known = self.known_page(_page_url(response))
             if known is not None and known.next_url:  # the pages after it may have changed
                 yield self.page_request(known.next_url, self.parse_page, entry=True)
             return
