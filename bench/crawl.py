@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -166,7 +167,7 @@ def worker_bare(base: str) -> dict[str, float]:
     return {"items": counted["items"], "seconds": CLOCK.seconds}
 
 
-def worker_full(base: str, *, resumable: bool = True) -> dict[str, float]:
+def worker_full(base: str, *, resumable: bool = True) -> dict[str, Any]:
     from config import Settings
     from crawlers.run import crawl
     from crawlers.sources import Source
@@ -184,7 +185,7 @@ def worker_full(base: str, *, resumable: bool = True) -> dict[str, float]:
             "error_kinds": dict(report.errors)}
 
 
-def run_worker(kind: str, base: str) -> dict[str, float]:
+def run_worker(kind: str, base: str) -> dict[str, Any]:
     done = subprocess.run([sys.executable, __file__, "--worker", kind, base], cwd=REPO,
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])

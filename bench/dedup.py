@@ -297,7 +297,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{'seed':>4} {'postings':>8} {'true pairs':>10} {'found':>6} {'precision':>9} "
           f"{'recall':>7} {'ms/posting':>10}")
-    totals = defaultdict(float)
+    totals: defaultdict[str, float] = defaultdict(float)
     for seed in args.seeds:
         result = evaluate(generate(random.Random(seed), args.vacancies))
         for key, value in result.items():

@@ -97,6 +97,7 @@ class SourceSpider(Spider):
     """What every spider shares: the source, its report, its state and the page notes."""
 
     name = "source"
+    crawl_state: CrawlState
 
     def __init__(self, *args: Any, source: Source, report: SourceReport, crawl_number: int,
                  **kwargs: Any) -> None:
@@ -187,7 +188,7 @@ class SourceSpider(Spider):
             if known is not None and known.ok and known.body_hash == body_hash \
                     and known.done_crawl is not None:
                 return self.done(response, (), unchanged=True, body_hash=body_hash), None
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         text = decode_body(response.body, declared=charset_of(content_type))
         response.meta["body_hash"] = body_hash
         return None, text
@@ -217,7 +218,7 @@ class SourceSpider(Spider):
         """Count a failed request by kind; the crawl goes on."""
         kind = failure_kind(failure)
         self.report.error(kind)
-        request = failure.request
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it
         logger.info("%s: %s failed (%s)", self.source.name, request.url, kind)
         if request.meta.get("entry"):
             self.entry_failed = True
@@ -306,7 +307,7 @@ class JobPostingSpider(SourceSpider):
         if unchanged is not None:
             yield unchanged
             return
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
         if content_type and not any(k in content_type for k in ("html", "xml", "text")):
             self.report.error("not_html")
             yield self.done(response, ())

@@ -64,16 +64,16 @@ class CrawlState:
         self.db = db
         names = db.table_names()
         if "crawl_runs" not in names:
-            db["crawl_runs"].create(
+            db.table("crawl_runs").create(
                 {"source": str, "number": int, "started_at": str, "finished_at": str,
                  "successful": int}, pk=("source", "number"))
         if "crawl_pages" not in names:
-            db["crawl_pages"].create(
+            db.table("crawl_pages").create(
                 {"source": str, "url": str, "etag": str, "last_modified": str, "lastmod": str,
                  "body_hash": str, "record_ids": str, "ok": int, "listed_crawl": int,
                  "done_crawl": int, "next_url": str}, pk=("source", "url"))
-        elif "next_url" not in db["crawl_pages"].columns_dict:
-            db["crawl_pages"].add_column("next_url", str)
+        elif "next_url" not in db.table("crawl_pages").columns_dict:
+            db.table("crawl_pages").add_column("next_url", str)
 
     # --- runs ------------------------------------------------------------------------------
 
@@ -85,7 +85,7 @@ class CrawlState:
         if rows and rows[0]["finished_at"] is None:
             return rows[0]["number"], True
         number = rows[0]["number"] + 1 if rows else 1
-        self.db["crawl_runs"].insert({"source": source, "number": number,
+        self.db.table("crawl_runs").insert({"source": source, "number": number,
                                       "started_at": utc_now(), "finished_at": None,
                                       "successful": None})
         return number, False

@@ -184,8 +184,8 @@ def text_overlap(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
     jaccard = float(np.mean(a.signature == b.signature))
     if a.size == 0 or b.size == 0:
         return jaccard, 0.0
-    shared = jaccard / (1 + jaccard) * (a.size + b.size)
-    return jaccard, min(1.0, shared / min(a.size, b.size))
+    estimated = jaccard / (1 + jaccard) * (a.size + b.size)
+    return jaccard, min(1.0, estimated / min(a.size, b.size))
 
 
 def is_duplicate(a: Fingerprint, b: Fingerprint) -> bool:
@@ -197,6 +197,7 @@ def is_duplicate(a: Fingerprint, b: Fingerprint) -> bool:
     jaccard, containment = text_overlap(a, b)
     if min(a.size, b.size) < 8:  # a text this short says little: the title must agree
         return titles >= 0.8 and containment >= 0.8
+    needed: float
     if a.employer and b.employer:
         same = a.employer == b.employer or a.employer in b.employer or b.employer in a.employer
         needed = SAME_EMPLOYER if same else OTHER_EMPLOYER  # agencies name themselves
@@ -254,7 +255,7 @@ class DuplicateFinder:
 
 def ensure_table(db: sqlite_utils.Database) -> None:
     if "vacancy_fingerprints" not in db.table_names():
-        db["vacancy_fingerprints"].create(
+        db.table("vacancy_fingerprints").create(
             {"vacancy_id": str, "content_hash": str, "signature": bytes, "size": int,
              "title": str, "place": str, "employer": str, "grams": bytes}, pk="vacancy_id")
 

@@ -95,25 +95,26 @@ class VacancyStore:
 
     def _ensure_tables(self) -> None:
         if "vacancies" not in self.db.table_names():
-            self.db["vacancies"].create(_VACANCY_COLUMNS, pk="id", not_null={"title", "status"})
-            self.db["vacancies"].create_index(["status"])
+            self.db.table("vacancies").create(_VACANCY_COLUMNS, pk="id",
+                                              not_null={"title", "status"})
+            self.db.table("vacancies").create_index(["status"])
         else:
-            present = set(self.db["vacancies"].columns_dict)
+            present = set(self.db.table("vacancies").columns_dict)
             for column in ("last_crawl", "own_open"):
                 if column not in present:
-                    self.db["vacancies"].add_column(column, int)
+                    self.db.table("vacancies").add_column(column, int)
         if "vacancy_aliases" not in self.db.table_names():
-            self.db["vacancy_aliases"].create(_ALIAS_COLUMNS, pk="id")
-            self.db["vacancy_aliases"].create_index(["canonical_id"])
-            self.db["vacancy_aliases"].create_index(["source", "status"])
+            self.db.table("vacancy_aliases").create(_ALIAS_COLUMNS, pk="id")
+            self.db.table("vacancy_aliases").create_index(["canonical_id"])
+            self.db.table("vacancy_aliases").create_index(["source", "status"])
         if "vacancy_urls" not in self.db.table_names():
-            self.db["vacancy_urls"].create(
+            self.db.table("vacancy_urls").create(
                 {"vacancy_id": str, "url": str, "source": str, "first_seen": str,
                  "last_seen": str},
                 pk=("vacancy_id", "url"),
             )
         if "vacancy_snapshots" not in self.db.table_names():
-            self.db["vacancy_snapshots"].create(
+            self.db.table("vacancy_snapshots").create(
                 {"vacancy_id": str, "content_hash": str, "seen_at": str, "title": str,
                  "description": str, "raw": str},
                 pk=("vacancy_id", "content_hash"),
@@ -330,8 +331,8 @@ class VacancyStore:
 
     def count(self, *, status: str | None = None) -> int:
         if status is None:
-            return self.db["vacancies"].count
-        return self.db["vacancies"].count_where("status = ?", [status])
+            return self.db.table("vacancies").count
+        return self.db.table("vacancies").count_where("status = ?", [status])
 
     def _stored(self, row: dict[str, Any]) -> StoredVacancy:
         urls = tuple(r["url"] for r in self.db.query(
