@@ -89,8 +89,11 @@ class Embedder:
             if self._model is not None:
                 return self._model
             import torch
+            import transformers
             from sentence_transformers import SentenceTransformer
 
+            # transformers draws a "Loading weights" bar on every load; ours are per stage.
+            transformers.utils.logging.disable_progress_bar()
             if self.torch_threads > 0:
                 torch.set_num_threads(self.torch_threads)
             try:
