@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -51,12 +52,23 @@ class LanguagePipeline:
         return cls(crawler, list(crawler.settings.getlist("SPOORZOEKER_LANGUAGES") or ["nl"]))
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, Vacancy) and self.languages:
-            language = guess_language(f"{item.title}\n{item.description}")
-            if language is not None and language not in self.languages:
-                self.crawler.spider.report.error("other_language")
-                raise DropItem(f"{item.id}: language {language}")
+        if not self.languages:
+            return item
+        if isinstance(item, Vacancy):
+            if not self._accepted(item):
+                raise DropItem(f"{item.id}: not in an accepted language")
+        elif isinstance(item, PageDone) and item.vacancies:
+            kept = tuple(vacancy for vacancy in item.vacancies if self._accepted(vacancy))
+            if len(kept) != len(item.vacancies):
+                return replace(item, vacancies=kept)
         return item
+
+    def _accepted(self, vacancy: Vacancy) -> bool:
+        language = guess_language(f"{vacancy.title}\n{vacancy.description}")
+        if language is not None and language not in self.languages:
+            self.crawler.spider.report.error("other_language")
+            return False
+        return True
 
 
 class StorePipeline:
@@ -87,10 +99,11 @@ class StorePipeline:
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Vacancy | PageDone):
-            if isinstance(item, Vacancy):
-                self.crawler.spider.report.items += 1
-                self.buffer.append((item, self._canonical(item)))
-            else:
+            vacancies = (item,) if isinstance(item, Vacancy) else item.vacancies
+            self.crawler.spider.report.items += len(vacancies)
+            for vacancy in vacancies:
+                self.buffer.append((vacancy, self._canonical(vacancy)))
+            if isinstance(item, PageDone):
                 self.buffer.append(item)
             if len(self.buffer) >= BATCH_ITEMS or \
                     time.monotonic() - self.flushed_at >= BATCH_SECONDS:

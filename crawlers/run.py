@@ -143,7 +143,7 @@ def _jobdir(settings: Settings, source: Source) -> Path:
 
 def _counter(on_item: Callable[[str], None], name: str) -> Callable[..., None]:
     def counted(item: Any = None, **_: Any) -> None:
-        if isinstance(item, Vacancy):
+        for _ in (item,) if isinstance(item, Vacancy) else getattr(item, "vacancies", ()):
             on_item(name)
 
     return counted

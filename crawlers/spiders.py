@@ -206,13 +206,12 @@ class SourceSpider(Spider):
             body_hash=body_hash or response.meta.get("body_hash"))
 
     def result(self, response: Response, page: PageResult) -> Iterator[Any]:
-        """The vacancies of a parsed page, then its note; problems are counted."""
+        """The page's note with its vacancies (one item per page); problems are counted."""
         for problem in page.problems:
             self.report.error(problem)
-        yield from page.vacancies
         done = self.done(response, [vacancy.id for vacancy in page.vacancies])
-        next_page = getattr(page, "next_page", None)
-        yield replace(done, next_url=next_page) if next_page else done
+        yield replace(done, vacancies=tuple(page.vacancies),
+                      next_url=getattr(page, "next_page", None))
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         """Count a failed request by kind; the crawl goes on."""

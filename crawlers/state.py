@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
+from vacancies.model import Vacancy
 from vacancies.store import utc_now
 
 logger = logging.getLogger(__name__)
@@ -41,8 +42,9 @@ class PageState:
 
 @dataclass(frozen=True)
 class PageDone:
-    """The spider's note that a page was handled; the store pipeline writes it with the
-    page's vacancies, in one transaction."""
+    """The spider's note that a page was handled, with the vacancies it gave: the item
+    spiders yield, one per page. The store pipeline writes the note and the vacancies in
+    one transaction."""
 
     source: str
     url: str
@@ -55,6 +57,7 @@ class PageDone:
     lastmod: str | None = None
     body_hash: str | None = None
     next_url: str | None = None
+    vacancies: tuple[Vacancy, ...] = ()
 
 
 class CrawlState:
