@@ -101,6 +101,7 @@ class RuleBook:
     negation_after: re.Pattern[str]
     reassurance: dict[str, re.Pattern[str]]
     distractors: dict[str, re.Pattern[str]]
+    optional_only: re.Pattern[str] | None
     screen_terms: re.Pattern[str]
     screen_min: int
     not_screen_titles: re.Pattern[str]
@@ -157,6 +158,7 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
                    for code, p in neg.get("reassurance", {}).items()}
     distractors = {code: _compile(p, where=f"{cues.name} distractors.{code}")
                    for code, p in cue.get("distractors", {}).items()}
+    optional_only = distractors.pop("_all", None)
     index: dict[str, set[str]] = {}
     keyed = [(f"{code}#{i}", p.regex.pattern) for code, items in patterns.items()
              for i, p in enumerate(items)]
@@ -183,7 +185,7 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
         clause_break=frozenset(neg["clause_break"]),
         not_negating=_compile(neg["not_negating"], where=f"{cues.name} not_negating"),
         negation_after=_compile(neg["after"], where=f"{cues.name} after"),
-        reassurance=reassurance, distractors=distractors,
+        reassurance=reassurance, distractors=distractors, optional_only=optional_only,
         screen_terms=_compile(cue["screen_work"]["terms"], where=f"{cues.name} screen_work"),
         screen_min=int(cue["screen_work"]["min_distinct"]),
         not_screen_titles=_compile(cue["screen_work"]["not_screen_titles"],
@@ -644,6 +646,10 @@ class RequirementsComponent:
             return "skip"
         distractor = rules.distractors.get(pattern.code)
         if distractor is not None and distractor.search(text):
+            return "skip"
+        if rules.optional_only is not None and any(
+                m.start() <= match.start() < m.end()
+                for m in rules.optional_only.finditer(text)):
             return "skip"
         if pattern.requires is not None and not pattern.requires.search(text):
             return "skip"

@@ -116,10 +116,21 @@ def test_the_employers_sector_is_no_demand():
     assert "beeldscherm" in codes(found)
 
 
-def test_lift_to_a_higher_level_is_not_lifting():
-    found = read("Wat ga je doen?\nJe tilt onze rapportages naar een hoger niveau.",
-                 title="Data-analist")
-    assert "tillen" not in codes(found)
+@pytest.mark.parametrize("sentence", [
+    "Je tilt onze rapportages naar een hoger niveau.",
+    "Jij helpt ons datateam naar het volgende level te tillen.",
+    "De onderdelen wegen minder dan 2 kilo, zwaar werk is het niet.",
+])
+def test_idioms_and_light_weights_are_not_lifting(sentence):
+    assert "tillen" not in codes(read("Wat ga je doen?\n" + sentence, title="Medewerker"))
+
+
+def test_a_cue_inside_experience_that_is_only_a_pre_is_no_demand():
+    text = ("Wat vragen wij?\n- Ervaring met klantcontact is een pré;\n"
+            "- Je kunt snel schakelen (ervaring met Excel is een plus).")
+    found = read(text, title="Medewerker")
+    assert "klantcontact" not in codes(found)
+    assert "onvoorspelbaar" in codes(found)
 
 
 # --------------------------------------------------------------------------- sections
