@@ -216,7 +216,8 @@ _COMMON = frozenset("""
 je jij u de het een in op te aan met van bij en of is at on the a to as als naar door
 voor om tot ook er zijn ben bent we wij you your dat die niet geen no not ons onze jouw
 uw mee af s ma zo ben bent ca max min all alle onder binnen toe dag werkt werken werk
-staat sta up per hele veel ad zich kan kun wel goede eigen snel tussen is
+staat sta up per hele veel ad zich kan kun wel goede eigen snel tussen is kunnen elke
+iedere
 """.split())  # noqa: SIM905
 
 
@@ -272,7 +273,7 @@ def _pattern_keys(pattern: str) -> set[str]:
                         walk(rest, acc + ch, out)
                     else:
                         out.add(acc[:_KEY])
-                elif _common(acc):
+                elif _common(acc) and not (acc.isdigit() and ch in ":."):
                     after: set[str] = set()
                     try:
                         walk(rest, "", after)
@@ -283,6 +284,8 @@ def _pattern_keys(pattern: str) -> set[str]:
                     out.add(acc + " ")  # the whole word
                 else:
                     walk(rest, acc, out)
+        elif op is sre.AT and acc and not _common(acc) and arg is sre.AT_BOUNDARY:
+            out.add(acc + " ")  # the word ends here
         elif op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
             walk(rest, acc, out)
         elif op is sre.SUBPATTERN:
