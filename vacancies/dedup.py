@@ -46,14 +46,6 @@ def normalise(text: str) -> str:
     return _NON_WORD.sub(" ", plain).strip()
 
 
-def shingles(text: str, *, size: int = SHINGLE_WORDS) -> set[str]:
-    """The word `size`-grams of a text (the words themselves for a very short text)."""
-    words = normalise(text).split()
-    if len(words) < size:
-        return set(words)
-    return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
-
-
 def title_key(title: str) -> str:
     """A title without the words sites add to it: '(m/v/x)', 'vacature', hours."""
     words = _TITLE_NOISE.sub(" ", normalise(re.sub(r"\d+", " ", title)))
@@ -86,6 +78,9 @@ _MIX = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77))
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
 
 
+_WORD_HASHES: dict[str, int] = {}  # words repeat across vacancies: hash each once
+
+
 def signature(description: str, *, size: int = SHINGLE_WORDS) -> tuple[np.ndarray, np.ndarray]:
     """The MinHash signature of a text's word `size`-grams, and the hashed n-grams themselves
     (sorted, distinct: exact overlap for the few candidates LSH finds).
@@ -98,8 +93,12 @@ def signature(description: str, *, size: int = SHINGLE_WORDS) -> tuple[np.ndarra
     if not words:
         return (np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32),
                 np.empty(0, dtype=np.uint32))
-    hashed = np.fromiter((zlib.crc32(word.encode()) for word in words), dtype=np.uint64,
-                         count=len(words))
+    cache = _WORD_HASHES
+    if len(cache) > 500_000:
+        cache.clear()
+    for word in set(words).difference(cache):
+        cache[word] = zlib.crc32(word.encode())
+    hashed = np.fromiter(map(cache.__getitem__, words), dtype=np.uint64, count=len(words))
     if len(hashed) >= size:
         grams = hashed[:len(hashed) - size + 1].copy()
         for offset in range(1, size):

@@ -171,7 +171,7 @@ def guess_language(text: str) -> str | None:
     Deliberately small (four languages): the crawler only needs to tell Dutch
     vacancies from foreign ones; the matcher reads the language properly.
     """
-    words = _WORD.findall(text[:4000].lower())
+    words = _WORD.findall(text[:2000].lower())
     if len(words) < 8:
         return None
     counts = Counter(words)
