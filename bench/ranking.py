@@ -10,10 +10,12 @@ may show and prints nDCG@10 and the share of the top 10 graded ≥ 1 against
 per profile and on average.
 
 nDCG uses the gain 2^grade − 1. Its ideal ranking is taken over the vacancies
-the shortlist may show at all: `ongeschikt` never appears (CONTRACTS §5), and
-the grades ignore the FML, so a graded posting the FML rules out cannot count
-against the ranking. The nDCG against the ideal over every graded posting is
-printed beside it for transparency.
+the shortlist may show at all, i.e. every stored posting the verdict does not
+call `ongeschikt` (CONTRACTS §5: those never appear, and the grades ignore the
+FML, so a graded posting the FML rules out cannot count against the ranking).
+Postings the shortlist leaves out as unrealistic do count against it. The
+nDCG against the ideal over every graded posting is printed beside it for
+transparency.
 
     .venv/bin/python bench/ranking.py [--data ../shared/data] [--db KEEP.sqlite]
                                       [--today 2026-11-22] [--show 10]
@@ -92,6 +94,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from delivery.shortlist import ShortlistService
+    from matcher.suitability import judge
 
     lines = dev_postings(args.data)
     workdir = tempfile.TemporaryDirectory()
@@ -103,6 +106,7 @@ def main() -> None:
               f"({time.perf_counter() - started:.0f} s)")
     settings = Settings(db=db)
     service = ShortlistService.open(settings)
+    stored_requirements = service.matcher_store.requirements()
     relevance = {json.loads(line)["profile"]: json.loads(line)["grades"]
                  for line in (args.data / "relevance_dev.jsonl").open()}
     rows = []
@@ -117,16 +121,21 @@ def main() -> None:
         ranked = [m.id for m in matches]
         top = ranked[:10]
         good = sum(1 for v in top if grades.get(v, 0) >= 1)
-        shown_ndcg = ndcg_at(ranked, grades, ranked)
+        may_show = [vacancy_id for vacancy_id, requirements in stored_requirements.items()
+                    if judge(vacancy_id=vacancy_id, requirements=requirements,
+                             profile=profile, today=args.today).verdict != "ongeschikt"]
+        shown_ndcg = ndcg_at(ranked, grades, may_show)
         all_ndcg = ndcg_at(ranked, grades, list(grades))
-        rows.append((profile.id, shown_ndcg, good / max(len(top), 1), all_ndcg, len(ranked)))
+        rows.append((profile.id, shown_ndcg, good / max(len(top), 1), all_ndcg, len(ranked),
+                     len(may_show)))
         if args.show:
             for number, match in enumerate(matches[:args.show], start=1):
                 print(f"  {number:2}. [{grades.get(match.id, 0)}] {match.title[:60]} "
                       f"({match.verdict}, {match.score:.3f}) {match.why}")
-    print(f"\n{'profile':28} {'nDCG@10':>8} {'top10≥1':>8} {'nDCG(all)':>10} {'shown':>6}")
-    for name, shown_ndcg, share, all_ndcg, count in rows:
-        print(f"{name:28} {shown_ndcg:8.3f} {share:8.0%} {all_ndcg:10.3f} {count:6}")
+    print(f"\n{'profile':28} {'nDCG@10':>8} {'top10≥1':>8} {'nDCG(all)':>10} {'shown':>6}"
+          f" {'may show':>8}")
+    for name, shown_ndcg, share, all_ndcg, count, pool in rows:
+        print(f"{name:28} {shown_ndcg:8.3f} {share:8.0%} {all_ndcg:10.3f} {count:6} {pool:8}")
     if rows:
         mean = [sum(r[i] for r in rows) / len(rows) for i in (1, 2, 3)]
         print(f"{'mean':28} {mean[0]:8.3f} {mean[1]:8.0%} {mean[2]:10.3f}")

@@ -33,6 +33,7 @@ from matcher.index import VacancyIndex, faiss_id
 from matcher.models import DEMAND_CODES, Match, Requirements
 from matcher.ranking import (
     NO_LEVEL,
+    REALISTIC_FLOOR,
     WEIGHTS,
     Candidate,
     FactTable,
@@ -268,7 +269,7 @@ def rank_open(*, open_vacancies: OpenVacancies, index: VacancyIndex, query: np.n
     terms = profile_terms(profile, approved=approved)
     flagged = surely_flagged(table=table, rows=rows, profile=profile, today=today)
     unknown = np.full(len(rows), np.nan, dtype=np.float32)
-    bounds = coarse_scores(table=table, rows=rows, terms=terms, similarity=unknown,
+    bounds, entry_job = coarse_scores(table=table, rows=rows, terms=terms, similarity=unknown,
                            distance_km=distance.astype(np.float32),
                            max_travel_km=radius, has_reasons=flagged)
     # The embedding adds at most WEIGHTS["semantic"]: search only the vacancies it could
@@ -293,7 +294,8 @@ def rank_open(*, open_vacancies: OpenVacancies, index: VacancyIndex, query: np.n
             loaded.update(load([open_vacancies.ids[rows[j]] for j in ahead]))
         i = ahead.popleft()
         bound = float(bounds[i])
-        if len(best) >= top and best[0][0] >= bound:
+        if (len(best) >= top and best[0][0] >= bound) or (
+                bound + WEIGHTS["skills"] + WEIGHTS["verdict"] < REALISTIC_FLOOR):
             break
         vacancy_id = open_vacancies.ids[rows[i]]
         if vacancy_id not in loaded:
@@ -309,14 +311,15 @@ def rank_open(*, open_vacancies: OpenVacancies, index: VacancyIndex, query: np.n
                               similarity=0.0 if math.isnan(sim) else sim, distance_km=km)
         held, fit = best_held(terms, _facts_of(table, int(rows[i]), names), vacancy.title)
         match = finish(candidate=candidate, bound=bound, terms=terms, row_fit=fit,
-                       held=held, profile=profile, flagged=bool(flagged[i]))
-        if match is None:
+                       held=held, profile=profile, flagged=bool(flagged[i]),
+                       entry=bool(entry_job[i]))
+        if match is None or match.score < REALISTIC_FLOOR:
             continue
-        entry = (match.score, _reverse(match.id), match)
+        item = (match.score, _reverse(match.id), match)
         if len(best) < top:
-            heapq.heappush(best, entry)
-        elif entry[:2] > best[0][:2]:
-            heapq.heapreplace(best, entry)
+            heapq.heappush(best, item)
+        elif item[:2] > best[0][:2]:
+            heapq.heapreplace(best, item)
     return sorted((m for _, _, m in best), key=lambda m: (-m.score, m.id))
 
 

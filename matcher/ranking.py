@@ -51,7 +51,7 @@ PENALTY_EDUCATION_FIT = 0.08    # the same, with experience in the occupation
 PENALTY_TYPICAL_EDUCATION = 0.25  # the occupation usually asks 2+ tiers more
 PENALTY_TYPICAL_STEP = 0.12     # the occupation usually asks one tier more
 PENALTY_EXPERIENCE = 0.22       # asks experience in work the employee never did
-PENALTY_TARGET_GROUP = 0.60     # jobs only for the Participatiewet/banenafspraak target group
+PENALTY_TARGET_GROUP = 1.00     # jobs only for the Participatiewet/banenafspraak target group
 
 # Occupations whose experience carries over directly (symmetric): the knowledge base
 # gives sectors; these families are narrower than a sector and may cross one.
@@ -84,7 +84,16 @@ GENERIC_TITLE_WORDS = frozenset({
     "parttime", "fulltime", "vacature", "functie", "ervaren", "zelfstandig", "assistent",
     "the", "and", "met", "voor", "van", "bij", "uur", "per", "week", "fte"})
 _SKILL_SUFFIX = re.compile(r"(?:certificaat|diploma|registratie|rijbewijs|cursus)$")
-_FLAG_TARGET_GROUP, _FLAG_LEADS = 1, 2
+_FLAG_TARGET_GROUP, _FLAG_LEADS, _FLAG_DIPLOMA, _FLAG_TRAINEE = 1, 2, 4, 8
+# Occupations that ask a diploma of their own trade (a protected title or a certificate):
+# without experience or education in that trade they are no entry job.
+TRADE_DIPLOMA = frozenset({"verzorgende", "begeleider", "beveiliger", "elektricien",
+                           "servicemonteur", "lasser", "leraar", "kapper", "kok"})
+TRAINEE = re.compile(r"\b(?:leerling|leerwerk|in opleiding|bbl|opleidingsplaats|"
+                     r"zij-?instromer|omscholing)", re.IGNORECASE)
+# A vacancy whose barriers clearly outweigh every fit (a target-group job, a job two
+# education tiers up with nothing that fits) is not realistic work: it is not shown.
+REALISTIC_FLOOR = -0.10
 NO_OCCUPATION = -1
 NO_LEVEL = -1
 
@@ -107,6 +116,8 @@ class VacancyFacts:
     hours_min: float | None = None   # the least hours a week the job asks
     demands: tuple[str, ...] = ()    # demand codes (for which a profile's FML must look)
     education_level: str | None = None
+    trade_diploma: bool = False      # the occupation asks a diploma of its own trade
+    trainee: bool = False            # a trainee or learning job: the trade is taught
 
 
 def facts_to_json(facts: VacancyFacts) -> str:
@@ -116,7 +127,9 @@ def facts_to_json(facts: VacancyFacts) -> str:
                        "target_group": facts.target_group, "leads": facts.leads,
                        "title_keys": sorted(facts.title_keys), "licences": list(facts.licences),
                        "hours_min": facts.hours_min, "demands": list(facts.demands),
-                       "education_level": facts.education_level}, ensure_ascii=False)
+                       "education_level": facts.education_level,
+                       "trade_diploma": facts.trade_diploma, "trainee": facts.trainee},
+                      ensure_ascii=False)
 
 
 def facts_from_json(text: str) -> VacancyFacts:
@@ -127,7 +140,8 @@ def facts_from_json(text: str) -> VacancyFacts:
         target_group=bool(data["target_group"]), leads=bool(data["leads"]),
         title_keys=frozenset(data["title_keys"]), licences=tuple(data.get("licences", ())),
         hours_min=data.get("hours_min"), demands=tuple(data.get("demands", ())),
-        education_level=data.get("education_level"))
+        education_level=data.get("education_level"),
+        trade_diploma=bool(data.get("trade_diploma")), trainee=bool(data.get("trainee")))
 
 
 def education_tier(level: str | None) -> int | None:
@@ -179,7 +193,9 @@ def vacancy_facts(vacancy: Vacancy, requirements: Requirements) -> VacancyFacts:
         licences=tuple(code.strip().upper() for code in requirements.driving_licences),
         hours_min=requirements.hours_per_week.min if requirements.hours_per_week else None,
         demands=tuple(d.code for d in requirements.demands),
-        education_level=requirements.education_level)
+        education_level=requirements.education_level,
+        trade_diploma=any(name in TRADE_DIPLOMA for name in occupations[:1]),
+        trainee=TRAINEE.search(vacancy.title) is not None)
 
 
 def licence_mask(codes: Iterable[str]) -> int:
@@ -246,7 +262,8 @@ class FactTable:
                 typical[row] = fact.typical_tier
             if fact.experience_years is not None:
                 experience[row] = fact.experience_years
-            flags[row] = (_FLAG_TARGET_GROUP * fact.target_group) | (_FLAG_LEADS * fact.leads)
+            flags[row] = ((_FLAG_TARGET_GROUP * fact.target_group) | (_FLAG_LEADS * fact.leads)
+                          | (_FLAG_DIPLOMA * fact.trade_diploma) | (_FLAG_TRAINEE * fact.trainee))
             licences[row] = licence_mask(fact.licences)
             if fact.hours_min is not None:
                 hours_min[row] = fact.hours_min
@@ -415,11 +432,12 @@ def wish_rows(table: FactTable, terms: ProfileTerms, rows: np.ndarray) -> np.nda
 def coarse_scores(*, table: FactTable, rows: np.ndarray, terms: ProfileTerms,
                   similarity: np.ndarray, distance_km: np.ndarray,
                   max_travel_km: float | None, has_reasons: np.ndarray | None = None
-                  ) -> np.ndarray:
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """The score of each vacancy of `rows` before its text is read: the verdict assumed
     geschikt unless surely flagged, no skill found yet (`finish` adds those).
     `similarity` and `distance_km` run along `rows` (nan: unknown). `has_reasons` (along
-    `rows`) marks vacancies the verdict surely flags: at best `let_op`, as the score says."""
+    `rows`) marks vacancies the verdict surely flags: at best `let_op`, as the score says.
+    Also returns which rows are entry jobs (asking nothing the employee lacks)."""
     occupation = table.occupation[rows]
     fit_table = terms.fit
     experience = np.maximum(fit_table[occupation[:, 0]], fit_table[occupation[:, 1]])
@@ -428,6 +446,7 @@ def coarse_scores(*, table: FactTable, rows: np.ndarray, terms: ProfileTerms,
     typical = table.typical[rows].astype(np.int16)
     years_asked = table.experience[rows]
     flags = table.flags[rows]
+    trainee = (flags & _FLAG_TRAINEE).astype(bool)
     own = terms.own_tier
     penalty = np.zeros(len(rows), dtype=np.float32)
     fits = experience >= FIT_RELATED * 0.85
@@ -436,7 +455,7 @@ def coarse_scores(*, table: FactTable, rows: np.ndarray, terms: ProfileTerms,
         above = stated & (asked > own)
         penalty[above & fits] += PENALTY_EDUCATION_FIT
         penalty[above & ~fits] += PENALTY_EDUCATION
-        typical_above = ~stated & (typical != NO_LEVEL) & (typical > own)
+        typical_above = ~stated & (typical != NO_LEVEL) & (typical > own) & ~trainee
         far = typical >= own + 2
         penalty[typical_above & ~fits & far] += PENALTY_TYPICAL_EDUCATION
         penalty[typical_above & ~fits & ~far] += PENALTY_TYPICAL_STEP
@@ -447,15 +466,20 @@ def coarse_scores(*, table: FactTable, rows: np.ndarray, terms: ProfileTerms,
     penalty[asks_experience & (experience < FIT_SECTOR * 0.85 + 1e-6)] += PENALTY_EXPERIENCE
     penalty[(flags & _FLAG_TARGET_GROUP).astype(bool)] += PENALTY_TARGET_GROUP
     leads = (flags & _FLAG_LEADS).astype(bool) & ~fits
+    trade = ((flags & _FLAG_DIPLOMA).astype(bool) & ~trainee
+             & (experience < FIT_FIELD - 1e-6) & ~too_high)
+    penalty[trade] += PENALTY_TYPICAL_STEP
+    too_high = too_high | trade
     entry = (~asks_experience & ~too_high & ~leads).astype(np.float32)
     approved = np.maximum(terms.approved[occupation[:, 0]], terms.approved[occupation[:, 1]])
-    return (WEIGHTS["experience"] * experience + WEIGHTS["entry"] * entry
+    score = (WEIGHTS["experience"] * experience + WEIGHTS["entry"] * entry
             + WEIGHTS["semantic"] * semantic_scale(similarity)
             + WEIGHTS["distance"] * distance_fit(distance_km, max_travel_km)
             + WEIGHTS["zoekprofiel"] * approved
             + WEIGHTS["wish"] * wish_rows(table, terms, rows) - penalty
             + WEIGHTS["verdict"] * (1.0 if has_reasons is None else ~has_reasons)
             ).astype(np.float32)
+    return score, entry.astype(bool)
 
 
 def skills_found(terms: ProfileTerms, text: str, requirements: Requirements) -> list[str]:
@@ -486,7 +510,8 @@ class Candidate:
 
 
 def finish(*, candidate: Candidate, bound: float, terms: ProfileTerms, row_fit: float,
-           held: Held | None, profile: Profile, flagged: bool = False) -> Match | None:
+           held: Held | None, profile: Profile, flagged: bool = False,
+           entry: bool = False) -> Match | None:
     """The final score and line of one candidate, from its bound (`coarse_scores`);
     `flagged`: the bound already counted the verdict as `let_op`."""
     if candidate.verdict.verdict == "ongeschikt":
@@ -506,7 +531,7 @@ def finish(*, candidate: Candidate, bound: float, terms: ProfileTerms, row_fit: 
         score=round(float(score), 4), verdict=candidate.verdict.verdict,
         reasons=candidate.verdict.reasons,
         why=why_sentence(candidate=candidate, held=held, fit=row_fit, skills=skills,
-                         wish=wish, profile=profile))
+                         wish=wish, profile=profile, entry=entry))
 
 
 @functools.cache
@@ -542,18 +567,18 @@ def rank(candidates: list[Candidate], *, profile: Profile, top: int = 20,
     table = FactTable.build(facts)
     terms = profile_terms(profile, approved=approved)
     rows = np.arange(len(shown))
-    bounds = coarse_scores(
+    bounds, entry = coarse_scores(
         table=table, rows=rows, terms=terms,
         similarity=np.array([c.similarity for c in shown], dtype=np.float32),
         distance_km=np.array([np.nan if c.distance_km is None else c.distance_km
                               for c in shown], dtype=np.float32),
         max_travel_km=profile.max_travel_km)
     matches = []
-    for candidate, fact, bound in zip(shown, facts, bounds, strict=True):
+    for candidate, fact, bound, is_entry in zip(shown, facts, bounds, entry, strict=True):
         held, fit = best_held(terms, fact, candidate.vacancy.title)
         match = finish(candidate=candidate, bound=float(bound), terms=terms, row_fit=fit,
-                       held=held, profile=profile)
-        if match is not None:
+                       held=held, profile=profile, entry=bool(is_entry))
+        if match is not None and match.score >= REALISTIC_FLOOR:
             matches.append(match)
     return order(matches)[:top]
 
@@ -567,7 +592,7 @@ def order(matches: list[Match]) -> list[Match]:
 
 
 def why_sentence(*, candidate: Candidate, held: Held | None, fit: float, skills: list[str],
-                 wish: bool, profile: Profile) -> str:
+                 wish: bool, profile: Profile, entry: bool = False) -> str:
     """One Dutch sentence a coach can read aloud: why this vacancy is on the list."""
     parts: list[str] = []
     if held and fit >= FIT_SECTOR * 0.85 - 1e-6:
@@ -579,12 +604,10 @@ def why_sentence(*, candidate: Candidate, held: Held | None, fit: float, skills:
             parts.append(f"Verwant aan {_years(held.years)} ervaring als {held.title}")
         else:
             parts.append(f"Zelfde sector als {_years(held.years)} ervaring als {held.title}")
+    elif entry:
+        parts.append("Instapfunctie: vraagt geen ervaring of hogere opleiding")
     else:
-        asked = candidate.requirements.experience_years
-        if asked is None or asked < 1:
-            parts.append("Instapfunctie: vraagt geen ervaring")
-        else:
-            parts.append("Past bij wat de werknemer kan en weet")
+        parts.append("Geen directe aansluiting bij ervaring of opleiding; bespreek of het past")
     if skills:
         parts.append("vraagt " + _join(skills))
     if candidate.distance_km is None:
