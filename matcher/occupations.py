@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from config import CONFIG_DIR
@@ -76,13 +76,18 @@ def load_title_kb(path: Path | None = None) -> list[Occupation]:
 
 def match_titles(title: str, *, path: Path | None = None) -> list[Occupation]:
     """Every occupation the title names, the most specific (longest match) first."""
+    return list(_match_titles(title, path or DEFAULT_TITLE_KB))
+
+
+@lru_cache(maxsize=50_000)
+def _match_titles(title: str, path: Path) -> tuple[Occupation, ...]:
     text = normalise_title(title)
     found: list[tuple[int, int, Occupation]] = []
-    for order, occupation in enumerate(_load(path or DEFAULT_TITLE_KB)):
+    for order, occupation in enumerate(_load(path)):
         best = max((len(m.group()) for m in occupation.pattern.finditer(text)), default=0)
         if best:
             found.append((-best, order, occupation))
-    return [occupation for _, _, occupation in sorted(found, key=lambda f: (f[0], f[1]))]
+    return tuple(occupation for _, _, occupation in sorted(found, key=lambda f: (f[0], f[1])))
 
 
 def match_title(title: str, *, path: Path | None = None) -> Occupation | None:

@@ -316,10 +316,11 @@ _WORDS = re.compile(r"\w+")
 # ending in "=" must be the whole word).
 _FIELD_HINT_KEYS = {
     "#hours": "0 1 2 3 4 5 6 7 8 9 full voltijd part deeltijd dagen",
-    "#field": "rijbewij licen ervaring werkerva experien jaar jaren year mbo hbo wo= opleidin "
-              "niveau diploma bachelor master universi academis havo vwo vmbo graduaat onderwij "
-              "degree msc phd pabo studie student lbo mavo basissch secundai startkwa vakdiplo "
-              "vca",
+    "#education": "mbo hbo wo= opleidin niveau diploma bachelor master universi academis havo "
+                  "vwo vmbo graduaat onderwij degree msc phd pabo studie student lbo mavo "
+                  "basissch secundai startkwa vakdiplo",
+    "#experience": "ervaring werkerva experien jaar jaren year",
+    "#licence": "rijbewij licen",
 }
 
 
@@ -410,7 +411,7 @@ def _split_sentences(line: str) -> list[str]:
     pieces: list[str] = []
     begin = 0
     for boundary in _SENTENCE_END.finditer(line):
-        if _ABBREVIATION.search(line, begin, boundary.start()):
+        if _ABBREVIATION.search(line, max(begin, boundary.start() - 8), boundary.start()):
             continue
         pieces.append(line[begin:boundary.start()])
         begin = boundary.end()
@@ -569,7 +570,7 @@ class RequirementsComponent:
                                segments=segment("", doc.text, self.rules))
             for seg in reading.segments:
                 seg.settle(self.rules)
-                seg.hints = frozenset(("#hours", "#field"))
+                seg.hints = frozenset(_FIELD_HINT_KEYS)
                 reading.doc_starts.append(seg.start)
                 reading.doc_segments.append(seg)
                 reading.doc_codes.append(set(self.rules.code_regex))  # every code
@@ -710,20 +711,17 @@ class RequirementsComponent:
     # ------------------------------------------------------------------ fields
     def _fields(self, reading: _Reading) -> dict[str, Any]:
         fields = self.rules.fields
-        timed: list[Segment] = []
-        asked: list[Segment] = []
-        for seg in reading.segments:
-            if "#hours" in seg.hints:
-                timed.append(seg)
-            if "#field" in seg.hints:
-                asked.append(seg.settle(self.rules))
-        required = [s for s in asked if s.section not in FIELD_SECTIONS_EXCLUDED]
+        def asked(hint: str) -> list[Segment]:
+            found = [s.settle(self.rules) for s in reading.segments if hint in s.hints]
+            return [s for s in found if s.section not in FIELD_SECTIONS_EXCLUDED]
+
         return {
-            "hours_per_week": read_hours(timed, fields["hours"],
-                                         fields["hours_extra"]["days_excluded"]),
-            "education_level": read_education(required, fields["education"]),
-            "driving_licences": read_licences(required, fields["licences"]),
-            "experience_years": read_experience(required, fields["experience"]),
+            "hours_per_week": read_hours([
+                s for s in reading.segments if "#hours" in s.hints], fields["hours"],
+                fields["hours_extra"]["days_excluded"]),
+            "education_level": read_education(asked("#education"), fields["education"]),
+            "driving_licences": read_licences(asked("#licence"), fields["licences"]),
+            "experience_years": read_experience(asked("#experience"), fields["experience"]),
         }
 
 
