@@ -76,6 +76,17 @@ TARGET_GROUP = re.compile(
     r"doelgroepregister|banenafspraak|participatiewet|participatiebaan|beschut(?:te)? werk"
     r"|indicatie (?:banenafspraak|beschut)|wsw[- ]indicatie|sociale werkvoorziening",
     re.IGNORECASE)
+# Internships, graduation assignments and student jobs are for pupils and students, not for
+# an employee in spoor 2: like target-group jobs they are not open to the employee.
+STUDENT_JOB = re.compile(
+    r"\b(?:stage|stages|stagiair|stagiaire|stageplaats|afstudeer\w*|werkstudent|"
+    r"internship|intern|bijbaan)\b(?!-)", re.IGNORECASE)
+# Title words of professional occupations the knowledge base may not list; when it names no
+# occupation, they say what education the job usually asks.
+PROFESSIONAL_TITLE = re.compile(
+    r"\b(?:\w*manager|consultant|\w*adviseur|advisor|specialist|scientist|\w*analist|analyst|"
+    r"architect|jurist|\w*onderzoeker|researcher|\w*loog|controller|strateeg|developer|"
+    r"ontwikkelaar|designer|programmeur|accountant|officer|lead|director)\b", re.IGNORECASE)
 _GENDER_MARKS = re.compile(r"\((?:m/v(?:/x)?|v/m(?:/x)?|m/v/x|m/w/x|x/v/m)\)", re.IGNORECASE)
 _WORD = re.compile(r"[a-zà-ÿ]+")
 # Words in many titles that say nothing about the work itself.
@@ -183,11 +194,14 @@ def vacancy_facts(vacancy: Vacancy, requirements: Requirements) -> VacancyFacts:
     kb = _kb()
     typical = max((education_tier(kb[name].education) or 0 for name in occupations),
                   default=0) or None
+    if not occupations and PROFESSIONAL_TITLE.search(vacancy.title):
+        typical = education_tier("hbo")
     text = f"{vacancy.title}\n{vacancy.description}"
     return VacancyFacts(
         occupations=occupations, education_tier=education_tier(requirements.education_level),
         typical_tier=typical, experience_years=requirements.experience_years,
-        target_group=TARGET_GROUP.search(text) is not None,
+        target_group=(TARGET_GROUP.search(text) is not None
+                      or STUDENT_JOB.search(vacancy.title) is not None),
         leads=any("leidinggeven" in kb[name].demands for name in occupations[:1]),
         title_keys=frozenset(word_key(w) for w in title_words(vacancy.title)),
         licences=tuple(code.strip().upper() for code in requirements.driving_licences),
@@ -464,7 +478,7 @@ def coarse_scores(*, table: FactTable, rows: np.ndarray, terms: ProfileTerms,
         too_high = np.zeros(len(rows), dtype=bool)
     asks_experience = years_asked >= 1  # nan compares False
     penalty[asks_experience & (experience < FIT_SECTOR * 0.85 + 1e-6)] += PENALTY_EXPERIENCE
-    penalty[(flags & _FLAG_TARGET_GROUP).astype(bool)] += PENALTY_TARGET_GROUP
+    penalty[(flags & _FLAG_TARGET_GROUP).astype(bool)] += PENALTY_TARGET_GROUP  # or students
     leads = (flags & _FLAG_LEADS).astype(bool) & ~fits
     trade = ((flags & _FLAG_DIPLOMA).astype(bool) & ~trainee
              & (experience < FIT_FIELD - 1e-6) & ~too_high)

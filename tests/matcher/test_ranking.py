@@ -192,3 +192,12 @@ def test_facts_survive_their_json_form():
         Requirements(driving_licences=["C"], experience_years=2, education_level="vmbo"))
     assert facts_from_json(facts_to_json(facts)) == facts
     assert facts.occupations[0] == "vrachtwagenchauffeur"
+
+
+def test_internships_are_not_shown_and_professional_titles_ask_hbo():
+    ranked = order_of(PROFILE, candidate("stage", "Stagiair marketing"),
+                      candidate("consultant", "AI Consultant"),
+                      candidate("entry", "Crewmedewerker fastfood"))
+    assert ranked[0] == "entry" and "stage" not in ranked
+    graduate = PROFILE.model_copy(update={"education_level": "wo"})
+    assert "consultant" in order_of(graduate, candidate("consultant", "AI Consultant"))
