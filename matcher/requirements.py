@@ -480,6 +480,10 @@ class _Reading:
     doc_segments: list[Segment] = field(default_factory=list)
     doc_codes: list[set[str]] = field(default_factory=list)
     negated: set[str] = field(default_factory=set)
+    doc_text: str | None = None
+
+
+_MAYBE_OPTIONAL = re.compile(r"pr[eé]|plus|voorkeur|aanbeveling|nice", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -554,7 +558,8 @@ class RequirementsComponent:
             clean = seg.text.replace("\\", " ")
             parts.append(clean)
             position += len(clean) + 2
-        doc = nlp.make_doc("\n\n".join(parts))
+        reading.doc_text = "\n\n".join(parts)
+        doc = nlp.make_doc(reading.doc_text)
         if len(doc):
             idx = doc.to_array("IDX")
             for i in numpy.searchsorted(idx, reading.doc_starts):
@@ -582,7 +587,7 @@ class RequirementsComponent:
         rules = self.rules
         language = detect_language(reading.description or reading.title, rules)
         negated = set(reading.negated)
-        doc_text = doc.text
+        doc_text = reading.doc_text if reading.doc_text is not None else doc.text
         tokens = _Tokens(doc)
         candidates: dict[str, list[_Candidate]] = {}
         for sent in tokens.sentences(doc_text):
@@ -651,7 +656,7 @@ class RequirementsComponent:
         distractor = rules.distractors.get(pattern.code)
         if distractor is not None and distractor.search(text):
             return "skip"
-        if rules.optional_only is not None and any(
+        if rules.optional_only is not None and _MAYBE_OPTIONAL.search(text) and any(
                 m.start() <= match.start() < m.end()
                 for m in rules.optional_only.finditer(text)):
             return "skip"
