@@ -53,7 +53,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_CONFIG = CONFIG_DIR / "requirements.cfg"
 
 # Sections whose sentences can carry a demand, best evidence first.
-SECTION_RANK: dict[str, int] = {"tasks": 0, "profile": 1, "other": 2, "intro": 2, "title": 3}
+SECTION_RANK: dict[str, int] = {"tasks": 0, "profile": 1, "other": 2, "intro": 2, "team": 2,
+                                "title": 3}
 NO_DEMAND_SECTIONS = frozenset({"offer", "company", "apply"})
 FIELD_SECTIONS_EXCLUDED = frozenset({"offer", "company", "apply"})
 
@@ -649,7 +650,7 @@ class RequirementsComponent:
             return "negated"
         if seg.section in NO_DEMAND_SECTIONS:
             return "skip"
-        if seg.section == "intro" and not seg.worker:
+        if seg.section in ("intro", "team") and not seg.worker:
             return "skip"
         if pattern.worker and seg.section == "other" and not seg.worker and not seg.bullet:
             return "skip"
@@ -701,7 +702,8 @@ class RequirementsComponent:
             if seg.section in NO_DEMAND_SECTIONS or seg.section == "title":
                 continue
             seg.settle(rules)
-            if seg.section in NO_DEMAND_SECTIONS or seg.section == "intro" and not seg.worker:
+            if seg.section in NO_DEMAND_SECTIONS or seg.section in ("intro", "team") and \
+                    not seg.worker:
                 continue
             hits = {m.group().lower() for m in rules.screen_terms.finditer(seg.text)}
             if hits and first is None and seg.section in ("tasks", "intro", "other"):
