@@ -33,7 +33,6 @@ from matcher.index import VacancyIndex, faiss_id
 from matcher.models import DEMAND_CODES, Match, Requirements
 from matcher.ranking import (
     NO_LEVEL,
-    REALISTIC_FLOOR,
     WEIGHTS,
     Candidate,
     FactTable,
@@ -269,9 +268,10 @@ def rank_open(*, open_vacancies: OpenVacancies, index: VacancyIndex, query: np.n
     terms = profile_terms(profile, approved=approved)
     flagged = surely_flagged(table=table, rows=rows, profile=profile, today=today)
     unknown = np.full(len(rows), np.nan, dtype=np.float32)
-    bounds, entry_job = coarse_scores(table=table, rows=rows, terms=terms, similarity=unknown,
-                           distance_km=distance.astype(np.float32),
-                           max_travel_km=radius, has_reasons=flagged)
+    bounds, entry_job, unrealistic = coarse_scores(
+        table=table, rows=rows, terms=terms, similarity=unknown,
+        distance_km=distance.astype(np.float32), max_travel_km=radius, has_reasons=flagged)
+    bounds[unrealistic] = -np.inf  # not shown at all
     # The embedding adds at most WEIGHTS["semantic"]: search only the vacancies it could
     # lift among the best (the rest keep similarity 0, as if least similar).
     depth = min(len(rows), max(SEMANTIC_DEPTH, 4 * top))
@@ -294,8 +294,7 @@ def rank_open(*, open_vacancies: OpenVacancies, index: VacancyIndex, query: np.n
             loaded.update(load([open_vacancies.ids[rows[j]] for j in ahead]))
         i = ahead.popleft()
         bound = float(bounds[i])
-        if (len(best) >= top and best[0][0] >= bound) or (
-                bound + WEIGHTS["skills"] + WEIGHTS["verdict"] < REALISTIC_FLOOR):
+        if (len(best) >= top and best[0][0] >= bound) or bound == -np.inf:
             break
         vacancy_id = open_vacancies.ids[rows[i]]
         if vacancy_id not in loaded:
@@ -313,7 +312,7 @@ def rank_open(*, open_vacancies: OpenVacancies, index: VacancyIndex, query: np.n
         match = finish(candidate=candidate, bound=bound, terms=terms, row_fit=fit,
                        held=held, profile=profile, flagged=bool(flagged[i]),
                        entry=bool(entry_job[i]))
-        if match is None or match.score < REALISTIC_FLOOR:
+        if match is None:
             continue
         item = (match.score, _reverse(match.id), match)
         if len(best) < top:

@@ -102,9 +102,10 @@ TRADE_DIPLOMA = frozenset({"verzorgende", "begeleider", "beveiliger", "elektrici
                            "servicemonteur", "lasser", "leraar", "kapper", "kok"})
 TRAINEE = re.compile(r"\b(?:leerling|leerwerk|in opleiding|bbl|opleidingsplaats|"
                      r"zij-?instromer|omscholing)", re.IGNORECASE)
-# A vacancy whose barriers clearly outweigh every fit (a target-group job, a job two
-# education tiers up with nothing that fits) is not realistic work: it is not shown.
-REALISTIC_FLOOR = -0.10
+# Not realistic work, so not shown: a job for the target group or for students, or one that
+# asks (or usually asks) an education two tiers above the employee's own while no
+# experience fits it. Passend werk widens downwards, never two tiers up.
+UNREALISTIC_TIERS = 2
 NO_OCCUPATION = -1
 NO_LEVEL = -1
 
@@ -446,12 +447,13 @@ def wish_rows(table: FactTable, terms: ProfileTerms, rows: np.ndarray) -> np.nda
 def coarse_scores(*, table: FactTable, rows: np.ndarray, terms: ProfileTerms,
                   similarity: np.ndarray, distance_km: np.ndarray,
                   max_travel_km: float | None, has_reasons: np.ndarray | None = None
-                  ) -> tuple[np.ndarray, np.ndarray]:
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The score of each vacancy of `rows` before its text is read: the verdict assumed
     geschikt unless surely flagged, no skill found yet (`finish` adds those).
     `similarity` and `distance_km` run along `rows` (nan: unknown). `has_reasons` (along
     `rows`) marks vacancies the verdict surely flags: at best `let_op`, as the score says.
-    Also returns which rows are entry jobs (asking nothing the employee lacks)."""
+    Also returns which rows are entry jobs (asking nothing the employee lacks) and which
+    are not realistic work at all (see UNREALISTIC_TIERS)."""
     occupation = table.occupation[rows]
     fit_table = terms.fit
     experience = np.maximum(fit_table[occupation[:, 0]], fit_table[occupation[:, 1]])
@@ -465,6 +467,7 @@ def coarse_scores(*, table: FactTable, rows: np.ndarray, terms: ProfileTerms,
     penalty = np.zeros(len(rows), dtype=np.float32)
     fits = experience >= FIT_RELATED * 0.85
     stated = asked != NO_LEVEL
+    unrealistic = (flags & _FLAG_TARGET_GROUP).astype(bool)
     if own is not None:
         above = stated & (asked > own)
         penalty[above & fits] += PENALTY_EDUCATION_FIT
@@ -474,6 +477,8 @@ def coarse_scores(*, table: FactTable, rows: np.ndarray, terms: ProfileTerms,
         penalty[typical_above & ~fits & far] += PENALTY_TYPICAL_EDUCATION
         penalty[typical_above & ~fits & ~far] += PENALTY_TYPICAL_STEP
         too_high = above | typical_above
+        far_above = (stated & (asked >= own + UNREALISTIC_TIERS)) | (typical_above & far)
+        unrealistic |= far_above & ~fits
     else:
         too_high = np.zeros(len(rows), dtype=bool)
     asks_experience = years_asked >= 1  # nan compares False
@@ -493,7 +498,7 @@ def coarse_scores(*, table: FactTable, rows: np.ndarray, terms: ProfileTerms,
             + WEIGHTS["wish"] * wish_rows(table, terms, rows) - penalty
             + WEIGHTS["verdict"] * (1.0 if has_reasons is None else ~has_reasons)
             ).astype(np.float32)
-    return score, entry.astype(bool)
+    return score, entry.astype(bool), unrealistic
 
 
 def skills_found(terms: ProfileTerms, text: str, requirements: Requirements) -> list[str]:
@@ -581,18 +586,21 @@ def rank(candidates: list[Candidate], *, profile: Profile, top: int = 20,
     table = FactTable.build(facts)
     terms = profile_terms(profile, approved=approved)
     rows = np.arange(len(shown))
-    bounds, entry = coarse_scores(
+    bounds, entry, unrealistic = coarse_scores(
         table=table, rows=rows, terms=terms,
         similarity=np.array([c.similarity for c in shown], dtype=np.float32),
         distance_km=np.array([np.nan if c.distance_km is None else c.distance_km
                               for c in shown], dtype=np.float32),
         max_travel_km=profile.max_travel_km)
     matches = []
-    for candidate, fact, bound, is_entry in zip(shown, facts, bounds, entry, strict=True):
+    for candidate, fact, bound, is_entry, out in zip(shown, facts, bounds, entry, unrealistic,
+                                                     strict=True):
+        if out:
+            continue
         held, fit = best_held(terms, fact, candidate.vacancy.title)
         match = finish(candidate=candidate, bound=float(bound), terms=terms, row_fit=fit,
                        held=held, profile=profile, entry=bool(is_entry))
-        if match is not None and match.score >= REALISTIC_FLOOR:
+        if match is not None:
             matches.append(match)
     return order(matches)[:top]
 
