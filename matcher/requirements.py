@@ -953,12 +953,10 @@ def read_experience(segments: list[Segment], rules: dict[str, Any]) -> float | N
     """Minimum years of experience asked (CONTRACTS §2 conventions), or None."""
     several = False
     required = False
+    numbers: list[float] = []
     for seg in segments:
         text = seg.text.replace("\\", "")
         lowered = text.lower()
-        if "ervaring" not in lowered and "experience" not in lowered and \
-                "jaar" not in lowered and "years" not in lowered:
-            continue
         for m in rules["years"].finditer(lowered):
             clause = _clause_around(lowered, m.start(), m.end())
             if not rules["years_context"].search(clause):
@@ -968,7 +966,7 @@ def read_experience(segments: list[Segment], rules: dict[str, Any]) -> float | N
                 continue
             years = _number(m.group("n1"))
             if years <= 15:
-                return years
+                numbers.append(years)
         for clause in re.split(r"[;,.]", lowered):
             if rules["optional"].search(clause):
                 continue
@@ -976,6 +974,8 @@ def read_experience(segments: list[Segment], rules: dict[str, Any]) -> float | N
                 several = True
             elif rules["required"].search(clause):
                 required = True
+    if numbers:
+        return max(numbers)
     if several:
         return 2.0
     if required:
