@@ -116,6 +116,7 @@ class Clock:
     def __init__(self) -> None:
         self.first: float | None = None
         self.closed: float | None = None
+        self.cpu_first = self.cpu_closed = 0.0
 
     def attach(self, crawler) -> None:  # noqa: ANN001
         from scrapy import signals
@@ -124,14 +125,23 @@ class Clock:
         crawler.signals.connect(self.close, signal=signals.spider_closed)
 
     def response(self, **_: object) -> None:
-        self.first = self.first or time.perf_counter()
+        if self.first is None:
+            self.first = time.perf_counter()
+            self.cpu_first = time.process_time()
 
     def close(self, **_: object) -> None:
         self.closed = time.perf_counter()
+        self.cpu_closed = time.process_time()
 
     @property
     def seconds(self) -> float:
         return (self.closed or 0.0) - (self.first or 0.0)
+
+    @property
+    def cpu(self) -> float:
+        """CPU seconds of the crawling process over the same span (a shared machine's
+        load changes wall time, much less this)."""
+        return self.cpu_closed - self.cpu_first
 
 
 CLOCK = Clock()
@@ -164,7 +174,7 @@ def worker_bare(base: str) -> dict[str, float]:
     CLOCK.attach(crawler)
     process.crawl(crawler)
     process.start()
-    return {"items": counted["items"], "seconds": CLOCK.seconds}
+    return {"items": counted["items"], "seconds": CLOCK.seconds, "cpu": CLOCK.cpu}
 
 
 def worker_full(base: str, *, resumable: bool = True) -> dict[str, Any]:
@@ -180,7 +190,7 @@ def worker_full(base: str, *, resumable: bool = True) -> dict[str, Any]:
                     download_delay=0.0, concurrency=CONCURRENCY)
     reports = crawl(sources=[source], settings=settings, on_crawler=CLOCK.attach)
     report = reports["bench"]
-    return {"items": report.items, "seconds": CLOCK.seconds, "new": report.new,
+    return {"items": report.items, "seconds": CLOCK.seconds, "cpu": CLOCK.cpu, "new": report.new,
             "duplicates": report.duplicates, "errors": sum(report.errors.values()),
             "error_kinds": dict(report.errors)}
 
@@ -209,6 +219,7 @@ def main() -> None:
     print(f"site: {args.pages} vacancy pages written in {time.perf_counter() - started:.1f} s")
     server, base = serve(folder)
     rates: dict[str, list[float]] = {"bare": [], "full": [], "full-nojobdir": []}
+    cpu_ms: dict[str, list[float]] = {kind: [] for kind in rates}
     try:
         for round_number in range(1, args.rounds + 1):
             for kind in rates:
@@ -218,8 +229,10 @@ def main() -> None:
                 extra = "" if kind == "bare" else (
                     f", {result['new']:.0f} new, {result['duplicates']:.0f} duplicates, "
                     f"{result['errors']:.0f} errors {result.get('error_kinds')}")
+                cpu_ms[kind].append(1000 * result["cpu"] / max(result["items"], 1))
                 print(f"round {round_number} {kind:13}: {result['items']:.0f} items in "
-                      f"{result['seconds']:.1f} s = {rate:.0f} items/s{extra}")
+                      f"{result['seconds']:.1f} s = {rate:.0f} items/s, "
+                      f"{cpu_ms[kind][-1]:.2f} ms CPU per item{extra}")
     finally:
         server.terminate()
         server.wait()
@@ -230,6 +243,8 @@ def main() -> None:
           f"items/s, without JOBDIR {light:.0f} items/s")
     print(f"ratio full/bare {ratio:.2f}, without JOBDIR {light / bare:.2f} (target >= 0.80): "
           f"{'OK' if ratio >= 0.8 else 'BELOW TARGET'}")
+    print("median CPU per item: " + ", ".join(
+        f"{kind} {statistics.median(values):.2f} ms" for kind, values in cpu_ms.items()))
 
 
 if __name__ == "__main__":

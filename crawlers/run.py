@@ -143,7 +143,8 @@ def _jobdir(settings: Settings, source: Source) -> Path:
 
 def _counter(on_item: Callable[[str], None], name: str) -> Callable[..., None]:
     def counted(item: Any = None, **_: Any) -> None:
-        for _ in (item,) if isinstance(item, Vacancy) else getattr(item, "vacancies", ()):
+        vacancies = (item,) if isinstance(item, Vacancy) else getattr(item, "vacancies", ())
+        for _vacancy in vacancies:
             on_item(name)
 
     return counted
