@@ -685,8 +685,13 @@ class RequirementsComponent:
 
     def _from_title(self, code: str, occupations: list[Occupation],
                     reading: _Reading) -> _Candidate | None:
-        if not occupations or code not in occupations[0].demands and not any(
-                o.name == "leidinggevende" and code in o.demands for o in occupations):
+        """The title's occupation as an implied demand; a leader's title counts as leading."""
+        leader = next((o for o in occupations if o.name == "leidinggevende"), None)
+        if leader is not None and not re.search(r"meewerkend", reading.title, re.IGNORECASE):
+            occupation: Occupation | None = leader
+        else:
+            occupation = occupations[0] if occupations else None
+        if occupation is None or code not in occupation.demands:
             return None
         evidence = reading.title.strip(_EVIDENCE_STRIP) or reading.title
         return _Candidate(code=code, certainty="implied", rank=(2,), evidence=evidence)
