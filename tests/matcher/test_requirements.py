@@ -175,6 +175,11 @@ def test_heading_variants_are_recognised():
     ("In de hal is het lawaaiig en er komt veel stof vrij.", "geluid_stof_trillingen"),
     ("Veiligheidsschoenen en handschoenen zijn verplicht.", "beschermingsmiddelen"),
     ("Je werkt met gevaarlijke stoffen.", "verhoogd_risico"),
+    ("Je bent bereid om in ploegen te werken.", "avond_weekend"),
+    ("Je bent verantwoordelijk voor een team van tien medewerkers.", "leidinggeven"),
+    ("Je bent de hele dag op je benen.", "staan"),
+    ("Je werkt in een koude omgeving bij het laadperron.", "buiten_klimaat"),
+    ("Je begeleidt mensen met een verstandelijke beperking.", "klantcontact"),
 ])
 def test_each_demand_is_read_from_a_task_sentence(sentence, code):
     found = read("Wat ga je doen?\n" + sentence, title="Medewerker")
@@ -301,6 +306,7 @@ def test_title_knowledge_base_knows_gendered_and_variant_titles():
     assert match_title("Schoonmaakster kantoren").name == "schoonmaker"
     assert match_title("Kassamedewerk(st)er").name == "kassamedewerker"
     assert match_title("Medewerker Facilitaire Dienst") is None
+    assert match_title("Teamleider magazijn").name == "leidinggevende"
     assert all(o.demands for o in load_title_kb())
 
 
