@@ -13,6 +13,9 @@ never did; skills and licences of the profile found in the vacancy; whether
 the job is an entry job that asks nothing the employee lacks; the verdict; the
 distance; one embedding similarity as a smaller part. An approved zoekprofiel
 (`delivery.zoekprofiel`) favours its occupations; a wish only breaks ties.
+Not realistic work is not shown at all: jobs for the Participatiewet target
+group or for students, and jobs two education tiers above the employee's own
+with no experience that fits.
 
 Everything that does not depend on the profile is computed once per vacancy
 (`VacancyFacts`, columnar in `FactTable`), so scoring many vacancies for one
