@@ -756,7 +756,7 @@ def _clause_around(text: str, start: int, end: int) -> str:
 
 def _optional(text: str, start: int, end: int, rules: dict[str, Any]) -> bool:
     """A mention that is only preferred ("een pré", "bij voorkeur") or offered, not required."""
-    left = max(text.rfind(c, 0, start) for c in ";(.") + 1
+    left = max(text.rfind(c, 0, start) for c in ";(.,") + 1
     rights = [i for i in (text.find(c, end) for c in ";.") if i != -1]
     right = min(rights) if rights else len(text)
     comma = text.find(",", end, right)
@@ -796,6 +796,7 @@ def read_hours(segments: list[Segment], rules: dict[str, Any],
     ftes: list[tuple[float, float | None]] = []
     fulltime = False
     only_alternatives = False
+    basis: list[float] = []  # the full-time week a salary is based on ("o.b.v. 40 uur")
     for seg in segments:
         text = seg.text.replace("\\", "")
         lowered = text.lower()
@@ -829,6 +830,8 @@ def read_hours(segments: list[Segment], rules: dict[str, Any],
                     continue  # a clock time such as 22:00
                 if rules["salary_basis"].search(before[-25:]) or rules["salary_basis"].search(
                         tail[:12]):
+                    if not m.group("b") and 32 <= _number(m.group("a")) <= 40:
+                        basis.append(_number(m.group("a")))
                     continue
                 if _HOURS_SKIP_AFTER.search(tail) or _HOURS_SKIP_BEFORE.search(before):
                     continue
@@ -878,6 +881,8 @@ def read_hours(segments: list[Segment], rules: dict[str, Any],
                 hi = lo
             return HoursRange(min=lo, max=hi)
     if fulltime and not only_alternatives:
+        if len(set(basis)) == 1:
+            return HoursRange(min=basis[0], max=basis[0])
         return HoursRange(min=36, max=40)
     return None
 

@@ -214,6 +214,9 @@ def test_evidence_is_verbatim_and_codes_are_unique():
     ("Je werkt parttime.", None),
     ("Zowel fulltime als parttime is bespreekbaar.", None),
     ("Werktijden van 16:45 tot 21:15 uur.", None),
+    ("Communicatieadviseur voor 40 uur per week.", (40, 40)),
+    ("Soort dienstverband: fulltime.\nSalaris o.b.v. 38 uur per week.", (38, 38)),
+    ("Je werkt 0,6 fte, drie dagen per week lesgeven.", (24, 24)),
 ])
 def test_hours_per_week(text, hours):
     found = read(text).hours_per_week
@@ -251,6 +254,7 @@ def test_education_level(text, level):
     ("Wat vragen wij?\n- In bezit van rijbewijs B; BE is een pré.", ["B"]),
     ("Wat vragen wij?\n- Een geldig B-rijbewijs.", ["B"]),
     ("Wat bieden wij?\n- Wij betalen je opleiding voor rijbewijs C.", []),
+    ("Wat vragen wij?\n- Bij voorkeur heb je een VCA-diploma en rijbewijs B.", []),
 ])
 def test_driving_licences(text, licences):
     assert read(text).driving_licences == licences
