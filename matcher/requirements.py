@@ -484,6 +484,15 @@ class _Reading:
     doc_text: str | None = None
 
 
+# "als <beroep>" in a task sentence names the job; not in experience or growth wording.
+_ROLE = re.compile(r"(?:^|\s)[Aa]ls\s+((?:[\w\\&/-]+\s?){1,3})")
+_ROLE_CONTEXT_NOT = re.compile(
+    r"ervaring|doorgroei|groeien|doorstromen|opleiding|stage|gezocht|zoeken|zoekt|vacature|"
+    r"sollicit|zoals|net als|evenals|zowel als|alsof",
+    re.IGNORECASE)
+_ROLE_NOT_A_NAME = re.compile(
+    r"(?:je|jij|u|het|er|de|een|we|wij|dat|die|deze|dit|zij|hij|ze|jouw|onze|ons|"
+    r"geen|nodig|mogelijk|volgt|gevolg)\b", re.IGNORECASE)
 _MAYBE_OPTIONAL = re.compile(r"pr[eé]|plus|voorkeur|aanbeveling|nice", re.IGNORECASE)
 
 
@@ -611,6 +620,7 @@ class RequirementsComponent:
                             pattern, match, sent, seg, reading.doc_starts[seg_index]))
         demands: list[Demand] = []
         occupations = match_titles(reading.title, path=rules.title_kb) if reading.title else []
+        roles = self._roles_in_text(reading)
         for code in DEMAND_CODES:
             found = candidates.get(code, [])
             explicit = [c for c in found if c.certainty == "explicit"]
@@ -618,6 +628,8 @@ class RequirementsComponent:
             best = min(pool, key=lambda c: c.rank) if pool else None
             if best is None and code not in negated:
                 best = self._from_title(code, occupations, reading)
+            if best is None and code not in negated:
+                best = roles.get(code)
             if best is None and code == "beeldscherm" and code not in negated:
                 best = self._screen_work(reading, occupations)
             if best is None:
@@ -695,6 +707,34 @@ class RequirementsComponent:
             return None
         evidence = reading.title.strip(_EVIDENCE_STRIP) or reading.title
         return _Candidate(code=code, certainty="implied", rank=(2,), evidence=evidence)
+
+    def _roles_in_text(self, reading: _Reading) -> dict[str, _Candidate]:
+        """Implied loads of the occupation a task sentence names ("werk je mee als grondwerker")."""
+        found: dict[str, _Candidate] = {}
+        for seg in reading.segments:
+            if seg.source == "title" or " als " not in seg.text.lower() and \
+                    not seg.text.lower().startswith("als "):
+                continue
+            if seg.section not in ("tasks", "intro", "team", "other"):
+                continue
+            seg.settle(self.rules)
+            if seg.section not in ("tasks", "intro", "team", "other") or not seg.worker:
+                continue
+            if _ROLE_CONTEXT_NOT.search(seg.text):
+                continue
+            for m in _ROLE.finditer(seg.text):
+                if _ROLE_NOT_A_NAME.match(m.group(1)):
+                    continue
+                occupation = match_titles(m.group(1), path=self.rules.title_kb)
+                if not occupation or occupation[0].name == "leidinggevende" and \
+                        not re.search(r"supervisor|leidinggevende|teamleider|voorman",
+                                      m.group(1), re.IGNORECASE):
+                    continue
+                evidence = seg.text.strip(_EVIDENCE_STRIP) or seg.text
+                for code in occupation[0].demands:
+                    found.setdefault(code, _Candidate(code=code, certainty="implied",
+                                                      rank=(2,), evidence=evidence))
+        return found
 
     def _screen_work(self, reading: _Reading,
                      occupations: list[Occupation]) -> _Candidate | None:
