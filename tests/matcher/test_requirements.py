@@ -379,3 +379,16 @@ def test_development_set_micro_f1_stays_above_its_floor(shared_data):
     assert licences / len(labels) >= 0.95
     assert education / len(labels) >= 0.95
     assert hours / len(labels) >= 0.95
+
+
+def test_an_occupation_named_in_the_tasks_adds_its_loads():
+    found = read("Wat ga je doen?\nAls het rustig is op de werf, werk je mee als grondwerker.",
+                 title="Projectcoördinator")
+    assert {"tillen", "bukken_knielen", "buiten_klimaat"} <= codes(found)
+    assert all(d.certainty == "implied" for d in found.demands)
+
+
+def test_experience_in_another_occupation_adds_no_loads():
+    found = read("Wat vragen wij?\n- Je hebt ervaring als chauffeur of als orderpicker.",
+                 title="Planner")
+    assert not {"rijden", "tillen", "lopen"} & codes(found)
