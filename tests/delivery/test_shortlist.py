@@ -169,3 +169,32 @@ def test_the_shortlist_equals_ranking_every_judged_candidate(db_path, top):
     assert [m.id for m in got] == [m.id for m in expected]
     assert [m.score for m in got] == pytest.approx([m.score for m in expected], abs=1e-4)
     assert all(m.verdict != "ongeschikt" for m in got)
+
+
+@pytest.mark.slow
+def test_with_the_real_model_and_extraction_the_own_trade_comes_first(db_path, model_cache):
+    """The whole path: extraction (spaCy), e5 embeddings, FAISS, verdict and ranking."""
+    from matcher.embeddings import Embedder
+
+    settings = Settings(db=db_path, model_cache=model_cache)
+    store = VacancyStore.open(db_path)
+    for vacancy in [
+        Vacancy(id="own", title="Magazijnmedewerker (m/v)", place="Delft",
+                description="Je verzamelt orders met een handscanner. Dagdienst, 32 uur."),
+        Vacancy(id="entry", title="Medewerker schoonmaak", place="Leiden",
+                description="Je maakt kantoren schoon. Geen ervaring nodig, 20 uur per week."),
+        Vacancy(id="hbo", title="Beleidsadviseur", place="Den Haag",
+                description="Je hebt een afgeronde hbo- of wo-opleiding en 5 jaar ervaring."),
+        Vacancy(id="night", title="Orderpicker nachtdienst", place="Gouda",
+                description="Je werkt in vaste nachtdiensten en tilt dozen tot 25 kilo."),
+    ]:
+        store.upsert(vacancy)
+    embedder = Embedder.from_settings(settings)
+    refresh_all(settings=settings, embedder=embedder)
+    service = ShortlistService(vacancies=store, matcher_store=MatcherStore(store.db),
+                               embedder=embedder,
+                               index=VacancyIndex.load(settings.index_path, dim=embedder.dim))
+    matches = service.shortlist(profile=PROFILE, today=TODAY)
+    assert [m.id for m in matches][:2] == ["own", "entry"]
+    assert "night" not in {m.id for m in matches} and "hbo" not in {m.id for m in matches}
+    assert matches[0].why.startswith("Sluit aan bij 9 jaar ervaring als magazijnmedewerker")
