@@ -712,8 +712,8 @@ class RequirementsComponent:
         """Implied loads of the occupation a task sentence names ("werk je mee als grondwerker")."""
         found: dict[str, _Candidate] = {}
         for seg in reading.segments:
-            if seg.source == "title" or " als " not in seg.text.lower() and \
-                    not seg.text.lower().startswith("als "):
+            text = seg.text
+            if seg.source == "title" or "als " not in text and "Als " not in text:
                 continue
             if seg.section not in ("tasks", "intro", "team", "other"):
                 continue
