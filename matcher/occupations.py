@@ -79,9 +79,16 @@ def match_titles(title: str, *, path: Path | None = None) -> list[Occupation]:
     return list(_match_titles(title, path or DEFAULT_TITLE_KB))
 
 
+@cache
+def _any_variant(path: Path) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{o.pattern.pattern})" for o in _load(path)))
+
+
 @lru_cache(maxsize=50_000)
 def _match_titles(title: str, path: Path) -> tuple[Occupation, ...]:
     text = normalise_title(title)
+    if not _any_variant(path).search(text):
+        return ()
     found: list[tuple[int, int, Occupation]] = []
     for order, occupation in enumerate(_load(path)):
         best = max((len(m.group()) for m in occupation.pattern.finditer(text)), default=0)
