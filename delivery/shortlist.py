@@ -100,6 +100,7 @@ class OpenVacancies:
     lon: np.ndarray
     unknown_place: np.ndarray   # rows without coordinates
     _order: np.ndarray | None = None
+    _sorted_ids: np.ndarray | None = None
     _lat32: np.ndarray | None = None
     _lon32: np.ndarray | None = None
 
@@ -143,18 +144,18 @@ class OpenVacancies:
 
     def row_of_faiss(self, found: np.ndarray) -> np.ndarray:
         """Rows of FAISS ids (-1 for ids not open)."""
-        if self._order is None:
-            self._order = np.argsort(self.faiss_ids)
-        sorted_ids = self.faiss_ids[self._order]
-        position = np.clip(np.searchsorted(sorted_ids, found), 0, max(len(sorted_ids) - 1, 0))
-        if not len(sorted_ids):
+        if not len(self.faiss_ids):
             return np.full(len(found), -1, dtype=np.int64)
-        rows = self._order[position]
-        return np.where(sorted_ids[position] == found, rows, -1)
+        if self._order is None or self._sorted_ids is None:
+            self._order = np.argsort(self.faiss_ids)
+            self._sorted_ids = self.faiss_ids[self._order]
+        position = np.clip(np.searchsorted(self._sorted_ids, found), 0,
+                           len(self._sorted_ids) - 1)
+        return np.where(self._sorted_ids[position] == found, self._order[position], -1)
 
     def within(self, *, home_lat: float, home_lon: float, radius_km: float
                ) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, km) within the radius, then the rows of unknown place (km nan).
+        """(rows, km), rows ascending: within the radius, or of unknown place (km nan).
 
         A flat-earth test with a margin (cheap, float32) picks the near rows; the exact
         great-circle distance decides for those."""
@@ -167,8 +168,14 @@ class OpenVacancies:
         near = np.flatnonzero(dx * dx + dy * dy <= reach * reach)
         distance = haversine(self.lat[near], self.lon[near], home_lat, home_lon)
         inside = distance <= radius_km
-        return (np.concatenate([near[inside], self.unknown_place]),
-                np.concatenate([distance[inside], np.full(len(self.unknown_place), np.nan)]))
+        # rows in ascending order without sorting: mark them, then read the marks
+        km = np.full(len(self.ids), np.nan)
+        km[near[inside]] = distance[inside]
+        marked = np.zeros(len(self.ids), dtype=bool)
+        marked[near[inside]] = True
+        marked[self.unknown_place] = True
+        rows = np.flatnonzero(marked)
+        return rows, km[rows]
 
 
 def haversine(lat: np.ndarray, lon: np.ndarray, home_lat: float, home_lon: float) -> np.ndarray:
@@ -197,8 +204,6 @@ def candidate_rows(*, open_vacancies: OpenVacancies, profile: Profile, today: da
     if home is not None and scope.max_travel_km is not None:
         rows, distance = open_vacancies.within(home_lat=home_lat, home_lon=home_lon,
                                                radius_km=scope.max_travel_km)
-        order = np.argsort(rows, kind="stable")
-        rows, distance = rows[order], distance[order]
     else:
         rows = np.arange(len(open_vacancies))
         distance = (haversine(open_vacancies.lat, open_vacancies.lon, home_lat, home_lon)
