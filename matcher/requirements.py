@@ -376,9 +376,17 @@ class Segment:
             if self.source != "title":
                 self.worker = bool(rules.worker.search(self.text)) or (
                     self.section == "intro" and bool(rules.worker.search(self.line)))
-                if rules.apply_sentence.search(self.text):
+                low = self.text.lower()
+                if any(stem in low for stem in _APPLY_STEMS) and \
+                        rules.apply_sentence.search(self.text):
                     self.section = "apply"
         return self
+
+
+# Every apply_sentence cue contains one of these (a cheap check before the pattern).
+_APPLY_STEMS = ("sollicit", "woord", "contact", "informatie", "vermeld", "motivatie", "cv",
+                "bureau", "reageer", "reageren", "assessment", "screening", "vog",
+                "verklaring", "acquisitie", "ongevraagd", "vragen over")
 
 
 def _heading_kind(line: str, rules: RuleBook) -> str | None:
