@@ -91,7 +91,8 @@ def crawl(*, sources: list[Source], settings: Settings,
     crawlers: dict[str, tuple[Any, int]] = {}
     counters: list[Callable[..., None]] = []
     with _served(runnable) as resolved:
-        process = CrawlerProcess(scrapy_settings(settings=settings), install_root_handler=False)
+        process = CrawlerProcess({**scrapy_settings(settings=settings),
+                                  "LOG_INSTALL_ROOT_HANDLER": False})
         for source in resolved:
             number, resumed = state.begin(source.name)
             overrides = _per_source(source)

@@ -252,8 +252,7 @@ class JobPostingSpider(SourceSpider):
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         self.report.pages += 1
         if response.url.endswith("/robots.txt"):
-            robots = decode_body(response.body, declared=None)
-            found = list(sitemap_urls_from_robots(robots, base_url=response.url))
+            found = list(sitemap_urls_from_robots(response.body, base_url=response.url))
             if not found:
                 self.report.error("no_sitemap")
                 self.entry_failed = True
