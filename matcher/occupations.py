@@ -58,7 +58,10 @@ def _load(path: Path) -> tuple[Occupation, ...]:
     for entry in raw.get("occupations", []):
         try:
             variants = tuple(entry["variants"])
-            pattern = re.compile("|".join(f"(?:{v})" for v in variants))
+            # Longest variants first: an alternation stops at the first that matches, and
+            # the longest match decides ("heftruckchauffeur" is no "truckchauffeur").
+            pattern = re.compile("|".join(
+                f"(?:{v})" for v in sorted(variants, key=len, reverse=True)))
             occupations.append(Occupation(
                 name=entry["name"], variants=variants, sector=entry.get("sector"),
                 education=entry.get("education"), demands=tuple(entry.get("demands", [])),

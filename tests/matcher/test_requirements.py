@@ -314,6 +314,13 @@ def test_title_knowledge_base_knows_gendered_and_variant_titles():
     assert all(o.demands for o in load_title_kb())
 
 
+def test_a_forklift_driver_is_no_truck_driver():
+    """The longest name wins, even when a shorter one ends the word: heftruck-chauffeur."""
+    assert match_title("Heftruckchauffeur dagdienst (32 uur)").name == "reachtruckchauffeur"
+    assert match_title("Reachtruckchauffeur 2-ploegen").name == "reachtruckchauffeur"
+    assert match_title("Truckchauffeur CE internationaal").name == "vrachtwagenchauffeur"
+
+
 def test_title_demands_are_implied():
     found = read("Orderpickers gezocht voor ons DC! Direct starten.", title="Orderpicker")
     assert {d.code: d.certainty for d in found.demands} == {"tillen": "implied",
