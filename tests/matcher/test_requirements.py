@@ -314,6 +314,17 @@ def test_title_knowledge_base_knows_gendered_and_variant_titles():
     assert all(o.demands for o in load_title_kb())
 
 
+def test_a_trade_title_carries_the_loads_of_its_core_tasks():
+    """A welder lifts and kneels, a waiter walks and works evenings: implied, never explicit."""
+    from matcher.requirements import extract
+
+    welder = extract(title="Leerling lasser", description="Je leert het vak in onze werkplaats.")
+    assert {"tillen", "bukken_knielen"} <= {d.code for d in welder.demands}
+    waiter = extract(title="Medewerker bediening", description="Je werkt in ons restaurant.")
+    codes = {d.code: d.certainty for d in waiter.demands}
+    assert codes.get("lopen") == "implied" and codes.get("avond_weekend") == "implied"
+
+
 def test_a_forklift_driver_is_no_truck_driver():
     """The longest name wins, even when a shorter one ends the word: heftruck-chauffeur."""
     assert match_title("Heftruckchauffeur dagdienst (32 uur)").name == "reachtruckchauffeur"
