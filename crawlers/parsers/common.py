@@ -88,7 +88,11 @@ def charset_of(content_type: str | None) -> str | None:
 def html_to_text(fragment: str) -> str:
     """Readable plain text of an HTML fragment: paragraphs and bullets on their own lines."""
     if "<" not in fragment:
-        return html.unescape(fragment).strip()
+        unescaped = html.unescape(fragment)
+        if "<" not in unescaped:
+            return unescaped.strip()
+        # HTML escaped once more ("&lt;p&gt;"), as some sites put it in JSON-LD: read it as HTML.
+        fragment = unescaped
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):

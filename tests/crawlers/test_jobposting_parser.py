@@ -67,3 +67,14 @@ def test_unreadable_page_is_a_problem_not_a_crash():
 def test_html_to_text_keeps_bullets_and_drops_scripts():
     text = html_to_text("<p>Intro</p><ul><li>een</li><li>twee</li></ul><script>x()</script>")
     assert text == "Intro\n\n* een\n\n* twee"
+
+
+def test_html_escaped_twice_is_still_read_as_html():
+    text = html_to_text("&lt;p&gt;Je verdient &euro; 15&lt;/p&gt;"
+                        "&lt;ul&gt;&lt;li&gt;een&lt;/li&gt;&lt;/ul&gt;")
+    assert text == "Je verdient € 15\n\n* een"
+
+
+def test_plain_text_with_an_escaped_ampersand_stays_plain():
+    text = html_to_text("Schoon &amp; Zo zoekt een schoonmaker")
+    assert text == "Schoon & Zo zoekt een schoonmaker"
