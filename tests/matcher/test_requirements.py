@@ -325,6 +325,17 @@ def test_a_trade_title_carries_the_loads_of_its_core_tasks():
     assert codes.get("lopen") == "implied" and codes.get("avond_weekend") == "implied"
 
 
+def test_standing_by_choice_is_no_demand_and_a_large_part_of_the_day_is():
+    from matcher.requirements import extract
+
+    def codes(sentence: str) -> set[str]:
+        return {d.code for d in extract(title="Medewerker", description=sentence).demands}
+
+    assert "staan" not in codes("Je werkt zittend of staand, net wat jij prettig vindt.")
+    assert "staan" in codes("Je staat een groot deel van de dag.")
+    assert "tillen" in codes("Bij evenementen verplaats je af en toe tafels en stoelen.")
+
+
 def test_a_forklift_driver_is_no_truck_driver():
     """The longest name wins, even when a shorter one ends the word: heftruck-chauffeur."""
     assert match_title("Heftruckchauffeur dagdienst (32 uur)").name == "reachtruckchauffeur"
