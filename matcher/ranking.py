@@ -89,7 +89,8 @@ STUDENT_JOB = re.compile(
 PROFESSIONAL_TITLE = re.compile(
     r"\b(?:\w*manager|consultant|\w*adviseur|advisor|specialist|scientist|\w*analist|analyst|"
     r"architect|jurist|\w*onderzoeker|researcher|\w*loog|controller|strateeg|developer|"
-    r"ontwikkelaar|designer|programmeur|accountant|officer|lead|director)\b", re.IGNORECASE)
+    r"ontwikkelaar|designer|programmeur|accountant|officer|lead|director|journalist)\b",
+    re.IGNORECASE)
 _GENDER_MARKS = re.compile(r"\((?:m/v(?:/x)?|v/m(?:/x)?|m/v/x|m/w/x|x/v/m)\)", re.IGNORECASE)
 _WORD = re.compile(r"[a-zà-ÿ]+")
 # Words in many titles that say nothing about the work itself.
