@@ -356,14 +356,14 @@ def cmd_zoekprofiel(args: argparse.Namespace) -> int:
             edited = zoekprofiel.from_json(stream.read(), source_name=name,
                                            profile_id=profile.id)
         approved = zoekprofiel.approve(db, edited, coach=args.coach)
-        print(f"Zoekprofiel voor {profile.id} goedgekeurd op {approved.approved[:10]}: "
+        print(f"Zoekprofiel voor {profile.id} goedgekeurd op {(approved.approved or '')[:10]}: "
               f"{len(approved.included())} beroepen om in te zoeken.")
         return EXIT_OK
     concept = zoekprofiel.draft(profile)
     if args.interactive:
         reviewed = zoekprofiel.review(concept, ask=input, say=print)
         approved = zoekprofiel.approve(db, reviewed, coach=args.coach)
-        print(f"\nZoekprofiel voor {profile.id} goedgekeurd op {approved.approved[:10]}: "
+        print(f"\nZoekprofiel voor {profile.id} goedgekeurd op {(approved.approved or '')[:10]}: "
               f"{len(approved.included())} beroepen om in te zoeken.")
         return EXIT_OK
     if args.out:

@@ -335,10 +335,10 @@ def _codes_in(text: str, index: dict[str, frozenset[str]]) -> set[str]:
     for word in set(_WORDS.findall(text.lower())):
         found = cache.get(word)
         if found is None:
-            found = set(index.get(word + " ", ()))
+            keys: set[str] = set(index.get(word + " ", ()))
             for size in range(min(len(word), _KEY), 0, -1):
-                found |= index.get(word[:size], frozenset())
-            found = frozenset(found)
+                keys |= index.get(word[:size], frozenset())
+            found = frozenset(keys)
             if len(cache) < 500_000:
                 cache[word] = found
         if found:
@@ -887,17 +887,17 @@ def read_hours(segments: list[Segment], rules: dict[str, Any],
                         r"\d+u\s*[-–]\s*$", before):
                     continue  # Flemish clock times "6u-14u"
                 lo = _number(m.group("a"))
-                hi = _number(m.group("b")) if m.group("b") else None
+                upper = _number(m.group("b")) if m.group("b") else None
                 if lo < 12 and not rules["per_week"].search(tail[:15]):
                     continue
-                if not 4 <= lo <= 48 or (hi is not None and not lo <= hi <= 60):
+                if not 4 <= lo <= 48 or (upper is not None and not lo <= upper <= 60):
                     continue
-                if hi is None:
+                if upper is None:
                     if rules["minimum"].search(before[-20:]):
                         hours.append((lo, None))
                         continue
-                    hi = lo
-                hours.append((lo, hi))
+                    upper = lo
+                hours.append((lo, upper))
         for m in rules["days"].finditer(lowered) if has_days else ():
             if _HOURS_SKIP_BEFORE.search(lowered[max(0, m.start() - 12):m.start()]):
                 continue
@@ -922,12 +922,12 @@ def read_hours(segments: list[Segment], rules: dict[str, Any],
         if found:
             lo = min(f[0] for f in found)
             highs = [f[1] for f in found if f[1] is not None]
-            hi = max(highs) if highs else None
-            if hi is None and fulltime:
-                hi = 40.0
-            if hi is not None and hi < lo:
-                hi = lo
-            return HoursRange(min=lo, max=hi)
+            upper_bound = max(highs) if highs else None
+            if upper_bound is None and fulltime:
+                upper_bound = 40.0
+            if upper_bound is not None and upper_bound < lo:
+                upper_bound = lo
+            return HoursRange(min=lo, max=upper_bound)
     if fulltime and not only_alternatives:
         if len(set(basis)) == 1:
             return HoursRange(min=basis[0], max=basis[0])

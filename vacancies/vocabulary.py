@@ -7,7 +7,8 @@ from typing import Literal
 EDUCATION_LEVELS: tuple[str, ...] = (
     "basis", "vmbo", "mbo1", "mbo2", "mbo3", "mbo4", "havo", "vwo", "hbo", "wo",
 )
-EducationLevel = Literal["basis", "vmbo", "mbo1", "mbo2", "mbo3", "mbo4", "havo", "vwo", "hbo", "wo"]
+EducationLevel = Literal[
+    "basis", "vmbo", "mbo1", "mbo2", "mbo3", "mbo4", "havo", "vwo", "hbo", "wo"]
 
 EDUCATION_NAMES_NL: dict[str, str] = {
     "basis": "basisonderwijs", "vmbo": "vmbo", "mbo1": "mbo 1", "mbo2": "mbo 2",
