@@ -159,8 +159,10 @@ class StorePipeline:
                                  today=self.today)
             report.duplicates += 1
             return
-        change = self.store.upsert(vacancy, seen_at=seen_at, crawl=crawl)
+        change = self.store.upsert(vacancy, seen_at=seen_at, crawl=crawl, today=self.today)
         setattr(report, change, getattr(report, change) + 1)
+        if change == "new" and vacancy.valid_through and vacancy.valid_through < self.today:
+            report.closed += 1  # found already past its validThrough: stored, closed
         print_ = self.pending.pop(vacancy.id, None)
         if change == "updated" and self.finder is not None:
             print_ = fingerprint(title=vacancy.title, description=vacancy.description,

@@ -127,22 +127,29 @@ class VacancyStore:
             yield self
 
     def upsert(self, vacancy: Vacancy, *, seen_at: str | None = None,
-               crawl: int | None = None) -> Change:
+               crawl: int | None = None, today: date | None = None) -> Change:
         """Store what a source published now; reopen it if it was closed.
 
         A changed text keeps the earlier version as a snapshot. `crawl` is the
         number of the crawl that saw it (for closing what is no longer published).
+        A vacancy past its validThrough is kept, closed: a page that still shows
+        an expired vacancy neither reopens nor changes it.
         """
         seen_at = seen_at or utc_now()
         content_hash = vacancy.content_hash()
+        expired = vacancy.valid_through is not None and vacancy.valid_through < (
+            today or date.today())
+        status = "closed" if expired else "open"
         with self.db.atomic():
             self.db.execute("delete from vacancy_aliases where id = ?", [vacancy.id])
             rows = list(self.db.query(
-                "select content_hash, first_seen, status, last_crawl from vacancies "
+                "select content_hash, first_seen, status, last_crawl, closed_at from vacancies "
                 "where id = ?", [vacancy.id]))
             record = _row_from_vacancy(vacancy)
-            record.update(content_hash=content_hash, last_seen=seen_at, status="open",
-                          closed_at=None, own_open=1)
+            closed_at = (rows[0]["closed_at"] if rows and rows[0]["status"] == "closed"
+                         else seen_at) if expired else None
+            record.update(content_hash=content_hash, last_seen=seen_at, status=status,
+                          closed_at=closed_at, own_open=0 if expired else 1)
             if crawl is not None:
                 record["last_crawl"] = crawl
             if not rows:
@@ -154,7 +161,7 @@ class VacancyStore:
                 if crawl is None:
                     record["last_crawl"] = previous["last_crawl"]
                 unchanged = (previous["content_hash"] == content_hash
-                             and previous["status"] == "open")
+                             and previous["status"] == status)
                 change = "unchanged" if unchanged else "updated"
             self._write("vacancies", record, key=("id",))
             self._snapshot(vacancy, content_hash=content_hash, seen_at=seen_at)

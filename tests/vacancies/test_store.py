@@ -49,9 +49,10 @@ def test_closed_vacancy_keeps_its_text_and_reopens_when_seen_again(db_path):
 
 def test_close_expired_uses_valid_through(db_path):
     store = VacancyStore.open(db_path)
-    store.upsert(vacancy(id="old", valid_through=date(2026, 1, 31)))
-    store.upsert(vacancy(id="current", valid_through=date(2027, 1, 31)))
-    store.upsert(vacancy(id="open-ended"))
+    seen = date(2026, 1, 15)
+    store.upsert(vacancy(id="old", valid_through=date(2026, 1, 31)), today=seen)
+    store.upsert(vacancy(id="current", valid_through=date(2027, 1, 31)), today=seen)
+    store.upsert(vacancy(id="open-ended"), today=seen)
     assert store.close_expired(today=date(2026, 11, 22)) == 1
     assert {s.vacancy.id for s in store.vacancies()} == {"current", "open-ended"}
 
@@ -120,3 +121,16 @@ def test_ingested_vacancies_are_never_closed_as_unseen(db_path):
     store = VacancyStore.open(db_path)
     store.upsert(vacancy())
     assert store.close_unseen(source="test", before_crawl=100) == 0
+
+
+def test_a_vacancy_past_its_valid_through_is_kept_closed_and_stays_unchanged(db_path):
+    store = VacancyStore.open(db_path)
+    expired = vacancy(valid_through=date(2026, 10, 31))
+    assert store.upsert(expired, today=date(2026, 11, 22)) == "new"
+    assert store.get("v1").status == "closed"
+    assert store.upsert(expired, today=date(2026, 11, 23)) == "unchanged"
+    assert store.get("v1").status == "closed"
+    assert store.count(status="open") == 0
+    extended = vacancy(valid_through=date(2027, 1, 31))
+    assert store.upsert(extended, today=date(2026, 11, 23)) == "updated"
+    assert store.get("v1").status == "open"
