@@ -72,18 +72,20 @@ def extractor_version() -> str:
 def refresh_requirements(*, vacancies: VacancyStore, matcher_store: MatcherStore,
                          progress: Progress | None = None) -> int:
     """Extract requirements for open vacancies that have none for their current text."""
-    current = {s.vacancy.id: s for s in vacancies.vacancies()}
-    outdated = matcher_store.requirements_outdated(
-        {vid: s.content_hash for vid, s in current.items()}, extractor=extractor_version())
+    hashes = vacancies.content_hashes()
+    outdated = matcher_store.requirements_outdated(hashes, extractor=extractor_version())
     if not outdated:
         return 0  # nothing to read: the extraction pipeline is not even loaded
     from matcher.requirements import extract_many
 
+    wanted = set(outdated)
+    texts = {vacancy_id: (title, description) for vacancy_id, _, title, description, _, _
+             in vacancies.open_texts() if vacancy_id in wanted}
     rows = []
-    records = ((current[vid].vacancy.title, current[vid].vacancy.description) for vid in outdated)
+    records = (texts[vacancy_id] for vacancy_id in outdated)
     for done, (vacancy_id, requirements) in enumerate(
             zip(outdated, extract_many(records), strict=True), start=1):
-        rows.append((vacancy_id, current[vacancy_id].content_hash, requirements))
+        rows.append((vacancy_id, hashes[vacancy_id], requirements))
         if progress:
             progress("extract", done, len(outdated))
     matcher_store.save_requirements(rows, extractor=extractor_version())
@@ -118,8 +120,7 @@ def refresh_facts(*, vacancies: VacancyStore, matcher_store: MatcherStore,
     """Read the ranking facts and the location of open vacancies whose text changed."""
     from matcher.ranking import facts_to_json, vacancy_facts
 
-    hashes = {row[0]: row[1] for row in vacancies.db.execute(
-        "select id, content_hash from vacancies where status = 'open'")}
+    hashes = vacancies.content_hashes()
     version = facts_version()
     outdated = matcher_store.facts_outdated(hashes, version=version)
     if not outdated:
@@ -149,11 +150,12 @@ def refresh_embeddings(*, vacancies: VacancyStore, matcher_store: MatcherStore,
                        embedder: Embedder, model_name: str, batch_size: int,
                        progress: Progress | None = None) -> int:
     """Embed the open vacancies whose content hash has no vector for this model yet."""
-    by_hash = {s.content_hash: s.vacancy for s in vacancies.vacancies()}
+    by_hash = {content_hash: (title, description) for _, content_hash, title, description, _, _
+               in vacancies.open_texts()}
     missing = matcher_store.missing_embeddings(by_hash, model=model_name)
     for start in range(0, len(missing), batch_size):
         batch = missing[start:start + batch_size]
-        texts = [passage_text(by_hash[h].title, by_hash[h].description) for h in batch]
+        texts = [passage_text(*by_hash[h]) for h in batch]
         vectors = embedder.embed_passages(texts)
         matcher_store.save_embeddings(batch, vectors, model=model_name)
         if progress:
@@ -164,10 +166,10 @@ def refresh_embeddings(*, vacancies: VacancyStore, matcher_store: MatcherStore,
 def refresh_index(*, vacancies: VacancyStore, matcher_store: MatcherStore, index: VacancyIndex,
                   model_name: str) -> tuple[int, int]:
     """Make the index hold exactly the open vacancies; returns (added or replaced, removed)."""
-    open_now = {s.vacancy.id: s.content_hash for s in vacancies.vacancies()}
+    open_now = vacancies.content_hashes()
     indexed = index.ids()
     wanted = {faiss_id(v): v for v in open_now}
-    stale = [v for v in _closed_ids(vacancies) if faiss_id(v) in indexed]
+    stale = [v for v in vacancies.content_hashes(status="closed") if faiss_id(v) in indexed]
     removed = index.remove(stale)
     to_add = [v for fid, v in wanted.items() if fid not in indexed]
     # Changed texts: the store knows which ids were re-embedded since the last index.
@@ -178,10 +180,6 @@ def refresh_index(*, vacancies: VacancyStore, matcher_store: MatcherStore, index
         index.upsert(present, np.stack([vectors[open_now[v]] for v in present]))
     matcher_store.mark_indexed({v: open_now[v] for v in present})
     return len(present), removed
-
-
-def _closed_ids(vacancies: VacancyStore) -> list[str]:
-    return [s.vacancy.id for s in vacancies.vacancies(include_closed=True) if s.status == "closed"]
 
 
 def refresh_all(*, settings: Settings, progress: Progress | None = None,

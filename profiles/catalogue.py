@@ -10,6 +10,7 @@ demand table from it.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -82,8 +83,9 @@ class Catalogue:
     demand_links: dict[str, tuple[DemandLink, ...]]
     demand_names: dict[str, str]
 
-    @property
+    @functools.cached_property
     def items(self) -> dict[str, Item]:
+        """Every item by key, built once: `judge` looks items up for every demand."""
         return {item.key: item for rubric in self.rubrics for item in rubric.items}
 
     def item(self, key: str) -> Item | None:

@@ -286,6 +286,11 @@ class VacancyStore:
                     "and status = 'open'", [vacancy_id, vacancy_id]))]
             return self.close(gone, at=at)
 
+    def content_hashes(self, *, status: str = "open") -> dict[str, str]:
+        """id → content hash of every vacancy with this status, without loading the texts."""
+        return {row[0]: row[1] for row in self.db.execute(
+            "select id, content_hash from vacancies where status = ?", [status])}
+
     def open_texts(self) -> Iterator[tuple[str, str, str, str, str | None, str | None]]:
         """(id, content hash, title, description, place, employer) of every open vacancy."""
         for row in self.db.query("select id, content_hash, title, description, place, "
