@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.conftest import FIXTURES
-from tests.servers import Reply, serve_site
+from tests.crawlers.crawling import Reply, serve
 
 PAGES = FIXTURES / "pages"
 
@@ -46,7 +46,7 @@ def sources_file(tmp_path, base_url: str):
 @pytest.mark.slow
 def test_crawl_stores_every_good_posting_counts_failures_and_obeys_robots(run_cli, tmp_path,
                                                                           db_path):
-    with serve_site(career_site()) as site:
+    with serve(career_site()) as site:
         result = run_cli("crawl", "--db", str(db_path), "--sources",
                          str(sources_file(tmp_path, site.base_url)), "--json")
         assert result.returncode == 0, result.stderr
@@ -56,7 +56,8 @@ def test_crawl_stores_every_good_posting_counts_failures_and_obeys_robots(run_cl
         assert report["errors"]["http_500"] == 1
         assert report["errors"]["broken_json_ld"] == 1
         assert "/geheim/intern.html" not in site.paths()
-        assert all("Spoorzoeker" in agent for _, agent in site.requests)
+        assert all("Spoorzoeker" in request.headers.get("User-Agent", "")
+                   for request in site.requests)
 
         again = run_cli("crawl", "--db", str(db_path), "--sources",
                         str(sources_file(tmp_path, site.base_url)), "--json")
