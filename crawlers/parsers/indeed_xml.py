@@ -29,25 +29,27 @@ def xml_parser() -> etree.XMLParser:
                            huge_tree=True, encoding="utf-8")
 
 
-def parse_xml(text: str) -> tuple[Any, bool]:
-    """The root element of a feed's text (None if unreadable) and whether it was damaged."""
+def parse_xml(text: str, problems: list[str]) -> Any:
+    """The root element of a feed's text, or None if unreadable; damage is noted in `problems`.
+
+    A damaged feed still gives its root: the recovering parser keeps what came before the break.
+    """
     parser = xml_parser()
     try:
         root = etree.fromstring(text.encode("utf-8"), parser=parser)
     except etree.XMLSyntaxError:
-        return None, True
-    return root, bool(parser.error_log)
+        root = None
+    if root is None or parser.error_log:
+        problems.append("broken_xml")
+    return root
 
 
 def parse_feed(text: str, *, url: str, source: str) -> PageResult:
     """Every readable `<job>` of an Indeed-format XML feed."""
     result = PageResult()
-    root, damaged = parse_xml(text)
+    root = parse_xml(text, result.problems)
     if root is None:
-        result.problems.append("broken_xml")
         return result
-    if damaged:
-        result.problems.append("broken_xml")
     for job in root.iter("job"):
         vacancy = _vacancy(job, url=url, source=source)
         if vacancy is None:

@@ -44,12 +44,9 @@ class FeedResult(PageResult):
 def parse_feed(text: str, *, url: str, source: str) -> FeedResult:
     """Every readable item (RSS) or entry (Atom) of a feed page."""
     result = FeedResult()
-    root, damaged = parse_xml(text)
+    root = parse_xml(text, result.problems)
     if root is None:
-        result.problems.append("broken_xml")
         return result
-    if damaged:
-        result.problems.append("broken_xml")
     entries = [e for e in root.iter() if _local(e) in {"item", "entry"}]
     for entry in entries:
         vacancy = _vacancy(entry, url=url, source=source)
