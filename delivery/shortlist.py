@@ -21,9 +21,9 @@ import heapq
 import itertools
 import logging
 import math
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -58,7 +58,7 @@ from matcher.suitability import (
 from profiles.catalogue import load_catalogue
 from profiles.model import Profile
 from profiles.passend_werk import load_rules, passend_scope
-from vacancies.geo import EARTH_RADIUS_KM, locate
+from vacancies.geo import EARTH_RADIUS_KM, locate, region_distance_km
 from vacancies.model import Vacancy
 from vacancies.store import VacancyStore
 from vacancies.vocabulary import DRIVING_LICENCES, EDUCATION_LEVELS, education_rank
@@ -82,8 +82,8 @@ def profile_query(profile: Profile) -> str:
     """What the profile's embedding says: experience, education and skills, not wishes."""
     parts = [f"{e.title} ({e.years:g} jaar ervaring)" for e in profile.experience]
     if profile.education_level:
-        field = f" {profile.education_field}" if profile.education_field else ""
-        parts.append(f"opleiding {profile.education_level}{field}")
+        subject = f" {profile.education_field}" if profile.education_field else ""
+        parts.append(f"opleiding {profile.education_level}{subject}")
     if profile.skills:
         parts.append("vaardigheden: " + ", ".join(profile.skills))
     return "; ".join(parts) or "passend werk"
@@ -99,6 +99,8 @@ class OpenVacancies:
     lat: np.ndarray             # (n,) float64 radians, nan when unknown
     lon: np.ndarray
     unknown_place: np.ndarray   # rows without coordinates
+    regions: dict[str, np.ndarray] = field(default_factory=dict)  # province -> its rows
+    # (of unknown place: the vacancy says only the province)
     _order: np.ndarray | None = None
     _sorted_ids: np.ndarray | None = None
     _lat32: np.ndarray | None = None
@@ -113,9 +115,14 @@ class OpenVacancies:
         lat_deg = np.array([math.nan if v is None else v for v in lat], dtype=np.float64)
         lon_deg = np.array([math.nan if v is None else v for v in lon], dtype=np.float64)
         known = ~np.isnan(lat_deg)
+        regions: dict[str, list[int]] = defaultdict(list)
+        for row, fact in enumerate(facts):
+            if fact.region is not None and not known[row]:
+                regions[fact.region].append(row)
         return cls(ids=ids, faiss_ids=np.array([faiss_id(v) for v in ids], dtype=np.int64),
                    table=FactTable.build(facts), lat=np.radians(lat_deg),
-                   lon=np.radians(lon_deg), unknown_place=np.flatnonzero(~known))
+                   lon=np.radians(lon_deg), unknown_place=np.flatnonzero(~known),
+                   regions={k: np.asarray(v, dtype=np.int64) for k, v in regions.items()})
 
     @classmethod
     def from_store(cls, *, vacancies: VacancyStore, matcher_store: MatcherStore
@@ -155,7 +162,8 @@ class OpenVacancies:
 
     def within(self, *, home_lat: float, home_lon: float, radius_km: float
                ) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, km), rows ascending: within the radius, or of unknown place (km nan).
+        """(rows, km), rows ascending: within the radius, or of unknown place (km nan)
+        unless the place is a province that lies wholly beyond the radius.
 
         A flat-earth test with a margin (cheap, float32) picks the near rows; the exact
         great-circle distance decides for those."""
@@ -174,6 +182,10 @@ class OpenVacancies:
         marked = np.zeros(len(self.ids), dtype=bool)
         marked[near[inside]] = True
         marked[self.unknown_place] = True
+        for region, region_rows in self.regions.items():
+            nearest = region_distance_km(math.degrees(home_lat), math.degrees(home_lon), region)
+            if nearest is not None and nearest > radius_km:
+                marked[region_rows] = False
         rows = np.flatnonzero(marked)
         return rows, km[rows]
 

@@ -134,6 +134,7 @@ class VacancyFacts:
     education_level: str | None = None
     trade_diploma: bool = False      # the occupation asks a diploma of its own trade
     trainee: bool = False            # a trainee or learning job: the trade is taught
+    region: str | None = None        # the Dutch province, when that is all the place says
 
 
 def facts_to_json(facts: VacancyFacts) -> str:
@@ -144,7 +145,8 @@ def facts_to_json(facts: VacancyFacts) -> str:
                        "title_keys": sorted(facts.title_keys), "licences": list(facts.licences),
                        "hours_min": facts.hours_min, "demands": list(facts.demands),
                        "education_level": facts.education_level,
-                       "trade_diploma": facts.trade_diploma, "trainee": facts.trainee},
+                       "trade_diploma": facts.trade_diploma, "trainee": facts.trainee,
+                       "region": facts.region},
                       ensure_ascii=False)
 
 
@@ -157,7 +159,8 @@ def facts_from_json(text: str) -> VacancyFacts:
         title_keys=frozenset(data["title_keys"]), licences=tuple(data.get("licences", ())),
         hours_min=data.get("hours_min"), demands=tuple(data.get("demands", ())),
         education_level=data.get("education_level"),
-        trade_diploma=bool(data.get("trade_diploma")), trainee=bool(data.get("trainee")))
+        trade_diploma=bool(data.get("trade_diploma")), trainee=bool(data.get("trainee")),
+        region=data.get("region"))
 
 
 def education_tier(level: str | None) -> int | None:

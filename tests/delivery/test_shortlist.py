@@ -59,6 +59,12 @@ STORE = [
      Requirements()),
     (Vacancy(id="hours", title="Orderpicker", place="Delft", description="Fulltime 40 uur."),
      Requirements(hours_per_week=HoursRange(min=45, max=45))),
+    (Vacancy(id="limburg", title="Orderpicker", place="Limburg, Netherlands",
+             description="Orderpicken."), Requirements()),
+    (Vacancy(id="own-province", title="Orderpicker", place="South Holland, Netherlands",
+             description="Orderpicken."), Requirements()),
+    (Vacancy(id="titled", title="Orderpicker – Rijswijk (ZH)", place="ZH, NL",
+             description="Orderpicken."), Requirements()),
 ]
 
 
@@ -82,7 +88,8 @@ def test_ongeschikt_and_beyond_the_radius_never_appear(service):
     assert "heavy" not in ids and "night" not in ids and "truck" not in ids  # ongeschikt
     assert "hours" not in ids                                                # 45 > 36 h
     assert "far" not in ids and "utrecht" not in ids                         # 190 and 43 km
-    assert {"near", "lift", "region"} <= set(ids)
+    assert "limburg" not in ids                            # all of Limburg is beyond 30 km
+    assert {"near", "lift", "region", "own-province", "titled"} <= set(ids)
 
 
 def test_let_op_is_marked_and_ranked_below_the_same_fit(service):
@@ -98,6 +105,13 @@ def test_unknown_distance_is_shown_and_neutral(service):
     assert "afstand onbekend" in matches["region"].why
     assert matches["near"].distance_km is not None and matches["near"].distance_km < 15
     assert matches["near"].score > matches["region"].score
+    assert matches["own-province"].distance_km is None  # home is in it: could be anywhere
+
+
+def test_a_place_the_title_names_inside_the_stated_province_is_used(service):
+    titled = next(m for m in service.shortlist(profile=PROFILE, today=TODAY)
+                  if m.id == "titled")
+    assert titled.distance_km is not None and 8 < titled.distance_km < 16  # Zoetermeer-Rijswijk
 
 
 def test_the_radius_widens_as_the_illness_lasts(service):

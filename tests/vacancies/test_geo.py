@@ -10,7 +10,16 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from vacancies import geo
-from vacancies.geo import Location, distance_km, haversine_km, locate
+from vacancies.geo import (
+    Location,
+    distance_km,
+    haversine_km,
+    locate,
+    locate_in_region,
+    locate_region,
+    province_name,
+    region_distance_km,
+)
 
 # The ten PC4 codes of GEO.md with a point inside each town (a few km of slack).
 PC4_TOWNS = {
@@ -120,6 +129,31 @@ def test_place_outside_its_stated_province_is_not_placed(indexed):
 ])
 def test_regions_and_junk_give_no_point(indexed, place):
     assert locate(place) is None
+
+
+@pytest.mark.parametrize(("place", "region"), [
+    ("Limburg, Netherlands", "05"), ("NB, NL", "06"), ("Randstad, ZH, NL", "11"),
+    ("South Holland, Netherlands", "11"), ("Provincie Gelderland", "03"),
+    ("Utrecht, Netherlands", "09"), ("Utrecht", None), ("Zoetermeer, ZH, NL", None),
+    ("Nederland", None), ("Limburg, Belgium", None), (None, None),
+])
+def test_a_place_that_names_only_a_province_gives_that_province(indexed, place, region):
+    assert locate_region(place) == region
+
+
+def test_distance_to_a_province_is_zero_inside_and_the_nearest_edge_outside(indexed):
+    utrecht = locate(postcode="3581")
+    assert region_distance_km(utrecht.lat, utrecht.lon, "09") < 3
+    assert 40 < region_distance_km(utrecht.lat, utrecht.lon, "05") < 90      # Limburg
+    assert region_distance_km(utrecht.lat, utrecht.lon, "99") is None
+    assert province_name("05") == "Limburg"
+
+
+def test_a_place_is_searched_inside_one_province(indexed):
+    bergen_limburg = locate_in_region("Bergen (LI)", "05")
+    assert bergen_limburg is not None and bergen_limburg.lat < 52      # not Bergen NH
+    assert locate_in_region("Bergen", "07").lat > 52.5
+    assert locate_in_region("Venlo", "07") is None
 
 
 def test_belgian_places_in_belgium(indexed):
