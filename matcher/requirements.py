@@ -108,6 +108,8 @@ class RuleBook:
     not_screen_titles: re.Pattern[str]
     fields: dict[str, Any]
     title_kb: Path
+    key_words: re.Pattern[str]  # the words any key starts (see _key_regex)
+    word_codes: dict[str, frozenset[str]] = field(default_factory=dict)  # word -> its keys
 
 
 def _compile(pattern: str, *, where: str) -> re.Pattern[str]:
@@ -192,7 +194,7 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
         not_screen_titles=_compile(cue["screen_work"]["not_screen_titles"],
                                    where=f"{cues.name} screen_work"),
         fields=_compile_fields(_read_toml(fields), where=fields.name),
-        title_kb=title_kb)
+        title_kb=title_kb, key_words=_key_regex(index))
 
 
 def _compile_fields(raw: dict[str, Any], *, where: str) -> dict[str, Any]:
@@ -312,7 +314,6 @@ def _pattern_keys(pattern: str) -> set[str]:
     return keys
 
 
-_WORDS = re.compile(r"\w+")
 # Words that make a sentence worth reading for the fields (prefix keys as above; a key
 # ending in "=" must be the whole word).
 _FIELD_HINT_KEYS = {
@@ -325,28 +326,70 @@ _FIELD_HINT_KEYS = {
 }
 
 
-def _codes_in(text: str, index: dict[str, frozenset[str]]) -> set[str]:
-    """The demand codes (and '!code' reassurances) whose patterns could match in the text.
+def _key_regex(keys: Iterable[str]) -> re.Pattern[str]:
+    """One pattern that finds, in lower-case text, every word that starts with a key.
 
     A key ending in a space must be the whole word; other keys are word prefixes.
+    The keys are merged into a tree of alternatives ("til(?:t|len)"), so the
+    regular-expression engine, not a Python loop over every word, skips the words
+    that no pattern can start with.
     """
-    codes: set[str] = set()
-    cache = _WORD_CODES.setdefault(id(index), {})
-    for word in set(_WORDS.findall(text.lower())):
-        found = cache.get(word)
-        if found is None:
-            keys: set[str] = set(index.get(word + " ", ()))
-            for size in range(min(len(word), _KEY), 0, -1):
-                keys |= index.get(word[:size], frozenset())
-            found = frozenset(keys)
-            if len(cache) < 500_000:
-                cache[word] = found
-        if found:
-            codes |= found
-    return codes
+    def tree(words: Iterable[str]) -> str:
+        root: dict[str, Any] = {}
+        for word in words:
+            node = root
+            for ch in word:
+                node = node.setdefault(ch, {})
+            node[""] = {}
+
+        def emit(node: dict[str, Any]) -> str:
+            branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+            if not branches:
+                return ""
+            body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+            if "" in node:
+                return (body if len(branches) > 1 else f"(?:{body})") + "?"
+            return body
+        return emit(root)
+
+    keys = list(keys)
+    prefixes = tree(k for k in keys if not k.endswith(" "))
+    words = tree(k[:-1] for k in keys if k.endswith(" "))
+    return re.compile(rf"(?<!\w)(?:(?:{prefixes})\w*|(?:{words})\b)")
 
 
-_WORD_CODES: dict[int, dict[str, frozenset[str]]] = {}
+def _codes_in(text: str, rules: RuleBook) -> set[str]:
+    """The demand codes (and '!code' reassurances, '#field' hints) whose patterns could
+    match in the text: those keyed by a word of the text or by a prefix of one.
+
+    Each word's keys are looked up once and cached, so a sentence costs a few calls
+    into C (find the words, look them up, join their keys) instead of a loop per word.
+    """
+    words = _WORDS.findall(text.lower())
+    found = list(map(rules.word_codes.get, words))
+    if None in found:
+        for i, word in enumerate(words):
+            if found[i] is None:
+                found[i] = _word_keys(word, rules)
+    return set().union(*found)
+
+
+def _word_keys(word: str, rules: RuleBook) -> frozenset[str]:
+    """The keys of one lower-case word: a whole-word key and the keys its prefixes are."""
+    if rules.key_words.match(word):
+        index = rules.index
+        keys: set[str] = set(index.get(word + " ", ()))
+        for size in range(min(len(word), _KEY), 0, -1):
+            keys |= index.get(word[:size], frozenset())
+        found = frozenset(keys)
+    else:
+        found = frozenset()
+    if len(rules.word_codes) < 200_000:
+        rules.word_codes[word] = found
+    return found
+
+
+_WORDS = re.compile(r"\w+")
 
 
 # --------------------------------------------------------------------------- segments
@@ -554,7 +597,7 @@ class RequirementsComponent:
         rules = self.rules
         for seg in reading.segments:
             codes: set[str] = set()
-            keys = _codes_in(seg.text, rules.index)
+            keys = _codes_in(seg.text, rules)
             seg.hints = frozenset(k for k in keys if k[0] == "#")
             for key in keys:
                 if key[0] == "#":
