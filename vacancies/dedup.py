@@ -1,132 +1,129 @@
 """Finding the same vacancy published at several places (reposts across sources).
 
-A Dutch vacancy is posted two to five times: on the employer's site, by agencies,
-on job boards, each with its own boilerplate around the text and small edits.
-Each vacancy gets a `Fingerprint`: a MinHash (datasketch) of the word 3-grams of
-its description, the letter trigrams of its title and its place. Candidates come
-from MinHash LSH and from an exact title index; a candidate is a duplicate only
-when the texts overlap enough *and* the titles agree *and* the places do not
-differ. The overlap is measured as containment (the share of the shorter text
-found in the longer), so a job board's truncated copy or a site's extra footer
-still counts. The fingerprints of stored vacancies live in the table
-`vacancy_fingerprints`, owned here.
+A Dutch vacancy is posted two to five times: on the employer's site, on job boards
+(their own header and footer, a shortened text) and by staffing agencies, which post
+it as their own (their name as employer, their own intro, offer and contact lines, the
+employer's name left out). Each posting gets a `Fingerprint`: the hashed word 3-grams
+of its description with the sentence each comes from, a MinHash (datasketch) of them,
+its title without what sites add ("(m/v/x)", "Vacature:", hours, the place), the
+seniority the title asks, the hours per week and working times it names, and its place.
+
+`DuplicateFinder` holds the vacancies seen so far, grouped into jobs. Candidates for a
+new posting come from three signals: MinHash LSH over the text, the rarer sentences
+it shares with a job, and the same title at the same place. Each candidate is then
+verified: the places must agree, the seniority, hours and working times must not
+contradict each other, and enough of the *job-specific* text must be shared. A
+sentence that appears in many different jobs (a site's footer, an employer's "over
+ons", an agency's offer) is boilerplate and counts for little: each 3-gram weighs
+1 / (the number of jobs whose text has its sentence). The overlap is weighted
+containment (the share of the shorter text found in the other), as a repost is often
+a shortened copy. How much is enough depends on how well the titles agree and on
+whether both name the same employer. A posting found to be a copy joins its job, so
+a later copy of that copy (a board carrying an agency's ad) is found too.
+
+The fingerprints of stored vacancies live in the table `vacancy_fingerprints`, owned
+here; it is a cache of what `fingerprint` computes and is rebuilt when its version is
+older than `FINGERPRINT_VERSION`.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 import unicodedata
 import zlib
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import sqlite_utils
 from datasketch import MinHash, MinHashLSH
 
+logger = logging.getLogger(__name__)
+
+FINGERPRINT_VERSION = 2
 NUM_PERM = 128
 SHINGLE_WORDS = 3
 LSH_THRESHOLD = 0.3
-# The share of the shorter text that must be found in the other (with agreeing titles),
-# by whether the two postings name the same employer, different ones or not both one.
-SAME_EMPLOYER, UNKNOWN_EMPLOYER, OTHER_EMPLOYER = 0.45, 0.55, 0.75
-NEAR_COPY = 0.75  # texts this alike are one job even when the titles differ more
+# Sentences shared with at most this many jobs propose those jobs as candidates.
+CANDIDATE_JOBS_PER_SENTENCE = 12
+CANDIDATE_JOBS = 12  # of those, the jobs sharing the most sentences are verified
+# A sentence found in this many jobs is boilerplate for good: its jobs are no longer kept.
+BOILERPLATE_JOBS = 64
+COPIES_PER_JOB = 8  # copies of one job kept to match later copies against
 _SEED = 7
 
 _TITLE_NOISE = re.compile(
     r"\b(m|v|x|mv|mvx|h|f|d|w|vacature|gezocht|fulltime|parttime|full time|part time|"
-    r"uur|per week|pw|nieuw|direct|urgent|regio|ervaren|junior|medior|senior)\b")
+    r"uur|uren|per week|pw|nieuw|direct|urgent|regio|ervaren|junior|medior|senior|in)\b")
+_TITLE_PREFIX = re.compile(r"^[^:]*\b(?:zoekt|vacature|gezocht|nieuw)\s*:\s*", re.IGNORECASE)
+_LEVELS = {"junior": "junior", "starter": "junior", "trainee": "trainee", "medior": "medior",
+           "senior": "senior", "lead": "lead", "stage": "stage", "stagiair": "stage",
+           "stagiaire": "stage", "afstudeeropdracht": "stage", "afstudeerder": "stage",
+           "werkstudent": "student", "bijbaan": "student"}
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# Where a sentence ends in (ASCII-folded) text: end marks before a space, colons, line
+# breaks, bullets and Markdown emphasis.
+_SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|:\s|\n+|\s[-*]\s|\*\*|\|")
+_HOURS = re.compile(r"(?<![\d.,:])(\d{1,2})(?:\s*(?:-|tot|a|/)\s*(\d{1,2}))?\s*(?:uur|uren|u)\b")
+_WEEK_AFTER = re.compile(r"\s*(?:per|p\.?|/|in de)\s*(?:week|wk)\b|\s*p\.?w\b")
+_TIMES = re.compile(r"(?<![\d.,:])(\d{1,2})[.:](\d{2})\s*(?:-|tot|t/m)\s*(\d{1,2})[.:](\d{2})")
+_PLACE_PREFIX = re.compile(r"^(?:regio|omgeving|rondom|nabij|gemeente)\s+")
+_NOT_A_PLACE = {"nl", "nederland", "netherlands", "the netherlands", "holland", "remote",
+                "thuiswerken", "hybride", "landelijk", "diverse locaties", "meerdere locaties"}
+
+
+def _ascii(text: str) -> str:
+    """Lower case with accents (and all other non-ASCII) removed."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
 def normalise(text: str) -> str:
     """Lower case, accents removed, punctuation as spaces: what stays the same across sites."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = decomposed.encode("ascii", "ignore").decode("ascii")  # accents (and all non-ASCII) go
-    return _NON_WORD.sub(" ", plain).strip()
+    return _NON_WORD.sub(" ", _ascii(text)).strip()
 
 
-def title_key(title: str) -> str:
-    """A title without the words sites add to it: '(m/v/x)', 'vacature', hours."""
-    words = _TITLE_NOISE.sub(" ", normalise(re.sub(r"\d+", " ", title)))
-    return " ".join(words.split())
+def title_key(title: str, *, place: str | None = None) -> str:
+    """A title without the words sites add to it: '(m/v/x)', 'vacature', hours, seniority,
+    an agency's 'X zoekt:' and, when given, the place."""
+    title = _TITLE_PREFIX.sub("", title.strip())
+    words = _TITLE_NOISE.sub(" ", normalise(re.sub(r"\d+", " ", title))).split()
+    if place and len(words) > 1:
+        place_words = set(place.split())
+        kept = [word for word in words if word not in place_words]
+        words = kept or words
+    return " ".join(words)
 
 
-def title_trigrams(title: str) -> frozenset[str]:
-    squashed = title_key(title).replace(" ", "")
+def title_level(title: str) -> frozenset[str]:
+    """The seniority a title asks ('Senior Data Engineer' → {'senior'}, '(Junior) analist'
+    → {'junior'}); empty when it names none, which agrees with any."""
+    return frozenset(_LEVELS[word] for word in normalise(title).split() if word in _LEVELS)
+
+
+def title_trigrams(title: str, *, place: str | None = None) -> frozenset[str]:
+    squashed = title_key(title, place=place).replace(" ", "")
     if len(squashed) < 3:
         return frozenset({squashed}) if squashed else frozenset()
     return frozenset(squashed[i:i + 3] for i in range(len(squashed) - 2))
 
 
 def place_key(place: str | None) -> str | None:
-    """The town of a place string ('2712 LB Zoetermeer, ZH, NL' → 'zoetermeer')."""
+    """The town of a place string ('2712 LB Zoetermeer, ZH, NL' → 'zoetermeer', 'Regio
+    Gouda' → 'gouda'); a country or 'remote' says nothing (None)."""
     if not place:
         return None
     first = normalise(re.sub(r"\b\d{4}\s?[A-Za-z]{2}\b|\d+", " ", place.split(",")[0]))
-    return first or None
-
-
-_SCHEME = "affine32"
-_PRIME = np.uint64(4294967291)  # the largest prime below 2**32
-_rng = np.random.RandomState(_SEED)
-_A = _rng.randint(1, 2**32 - 5, size=NUM_PERM, dtype=np.uint64)
-_B = _rng.randint(0, 2**32 - 5, size=NUM_PERM, dtype=np.uint64)
-_MIX = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77))
-# datasketch's LSH takes its MinHash objects; we give them our values (its own update
-# hashes every n-gram in Python, several times slower than `signature`).
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
-
-
-_WORD_HASHES: dict[str, int] = {}  # words repeat across vacancies: hash each once
-
-
-def signature(description: str, *, size: int = SHINGLE_WORDS) -> tuple[np.ndarray, np.ndarray]:
-    """The MinHash signature of a text's word `size`-grams, and the hashed n-grams themselves
-    (sorted, distinct: exact overlap for the few candidates LSH finds).
-
-    Words are hashed once (CRC-32, stable across processes), n-grams are combined from
-    them and permuted with `NUM_PERM` universal hash functions, all in NumPy: the crawler
-    fingerprints every page it reads.
-    """
-    words = normalise(description).split()
-    if not words:
-        return (np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32),
-                np.empty(0, dtype=np.uint32))
-    cache = _WORD_HASHES
-    if len(cache) > 500_000:
-        cache.clear()
-    for word in set(words).difference(cache):
-        cache[word] = zlib.crc32(word.encode())
-    hashed = np.fromiter(map(cache.__getitem__, words), dtype=np.uint64, count=len(words))
-    if len(hashed) >= size:
-        grams = hashed[:len(hashed) - size + 1].copy()
-        for offset in range(1, size):
-            grams = (grams * _MIX[(offset - 1) % 2] + hashed[offset:len(hashed) - size + 1 + offset]
-                     ) & np.uint64(0xFFFFFFFF)
-    else:
-        grams = hashed
-    grams = np.unique(grams)
-    permuted = (grams[:, None] * _A % _PRIME + _B) % _PRIME
-    return permuted.min(axis=0).astype(np.uint32), grams.astype(np.uint32)
-
-
-@dataclass(frozen=True)
-class Fingerprint:
-    """What deduplication knows of one vacancy."""
-
-    signature: np.ndarray
-    size: int
-    title: frozenset[str]
-    title_key: str
-    place: str | None
-    employer: str | None = None
-    grams: np.ndarray | None = None  # hashed n-grams, sorted; None: estimate from signature
-
-    def minhash(self) -> MinHash:
-        """The signature as datasketch's MinHash, for its LSH index."""
-        return MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=self.signature,
-                       permutations=_PERMUTATIONS, scheme=_SCHEME)
+    first = _PLACE_PREFIX.sub("", first)
+    if not first or first in _NOT_A_PLACE:
+        return None
+    return first
 
 
 def employer_key(employer: str | None) -> str | None:
@@ -156,22 +153,199 @@ def place_in_text(text: str) -> str | None:
     return None
 
 
+def hours_per_week(text: str, *, title: bool = False) -> tuple[tuple[int, int], ...]:
+    """The hours per week a text names, as (lowest, highest) ranges: '32 tot 40 uur per
+    week' → ((32, 40),). In a title any 'N uur' counts; in a description only hours said
+    to be per week or named with 'uren per week' just before, so '24 uur per dag' or
+    'reageer binnen 48 uur' do not."""
+    plain = _ascii(text)
+    found: set[tuple[int, int]] = set()
+    for match in _HOURS.finditer(plain):
+        low = int(match.group(1))
+        high = int(match.group(2) or low)
+        if not 4 <= low <= high <= 48:
+            continue
+        if title or _WEEK_AFTER.match(plain, match.end()) or \
+                "week" in plain[max(0, match.start() - 25):match.start()]:
+            found.add((low, high))
+    return tuple(sorted(found))
+
+
+def working_times(text: str) -> frozenset[tuple[int, int]]:
+    """The working times a text names ('van 7.00 tot 15.30 uur' → {(700, 1530)})."""
+    return frozenset(
+        (int(h1) * 100 + int(m1), int(h2) * 100 + int(m2))
+        for h1, m1, h2, m2 in _TIMES.findall(text) if int(h1) < 25 and int(h2) < 25)
+
+
+# --- MinHash ------------------------------------------------------------------------------
+
+_SCHEME = "affine32"
+_rng = np.random.RandomState(_SEED)
+# Multiply-shift hashing (a * x + b, the high 32 bits of 64): one family of NUM_PERM hash
+# functions, about five times faster in NumPy than the modular affine one.
+_A = _rng.randint(1, 2**63 - 1, size=NUM_PERM, dtype=np.int64).astype(np.uint64) | np.uint64(1)
+_B = _rng.randint(0, 2**63 - 1, size=NUM_PERM, dtype=np.int64).astype(np.uint64)
+_SHIFT = np.uint64(32)
+_MIX = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77))
+# datasketch's LSH takes its MinHash objects; we give them our values (its own update
+# hashes every n-gram in Python, several times slower than `_minhash_values`).
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
+_EMPTY_SIGNATURE = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+_WORD_HASHES: dict[str, int] = {}  # words repeat across vacancies: hash each once
+
+
+def _word_hashes(words: list[str]) -> np.ndarray:
+    cache = _WORD_HASHES
+    if len(cache) > 500_000:
+        cache.clear()
+    for word in set(words).difference(cache):
+        cache[word] = zlib.crc32(word.encode())
+    return np.fromiter(map(cache.__getitem__, words), dtype=np.uint64, count=len(words))
+
+
+def _shingles(hashed: np.ndarray, size: int) -> np.ndarray:
+    """Hashes (32 bit, in a uint64 array) of the word `size`-grams, one per start word."""
+    if len(hashed) < size:
+        return hashed.copy()
+    grams = hashed[:len(hashed) - size + 1].copy()
+    for offset in range(1, size):
+        grams = (grams * _MIX[(offset - 1) % 2] + hashed[offset:len(hashed) - size + 1 + offset]
+                 ) & np.uint64(0xFFFFFFFF)
+    return grams
+
+
+def _minhash_values(grams: np.ndarray) -> np.ndarray:
+    if len(grams) == 0:
+        return _EMPTY_SIGNATURE.copy()
+    return ((grams.astype(np.uint64)[:, None] * _A + _B) >> _SHIFT).min(axis=0).astype(np.uint32)
+
+
+def signature(description: str, *, size: int = SHINGLE_WORDS) -> tuple[np.ndarray, np.ndarray]:
+    """The MinHash signature of a text's word `size`-grams, and the hashed n-grams themselves
+    (sorted, distinct: exact overlap for the few candidates the finder proposes).
+
+    Words are hashed once (CRC-32, stable across processes), n-grams are combined from
+    them and hashed with `NUM_PERM` multiply-shift hash functions, all in NumPy: the
+    crawler fingerprints every page it reads.
+    """
+    words = normalise(description).split()
+    grams = np.unique(_shingles(_word_hashes(words), size)) if words else np.empty(0, np.uint64)
+    return _minhash_values(grams), grams.astype(np.uint32)
+
+
+def _sentences(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The words of a text, the sentence each word is in, and a hash per sentence."""
+    words: list[str] = []
+    word_sentence: list[int] = []
+    hashes: list[int] = []
+    for piece in _SENTENCE_END.split(_ascii(text)):
+        sentence = _NON_WORD.sub(" ", piece).split()
+        if not sentence:
+            continue
+        word_sentence.extend([len(hashes)] * len(sentence))
+        hashes.append(zlib.crc32(" ".join(sentence).encode()))
+        words.extend(sentence)
+    return (words, np.asarray(word_sentence, dtype=np.uint32),
+            np.asarray(hashes, dtype=np.uint32))
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What deduplication knows of one vacancy."""
+
+    signature: np.ndarray
+    size: int
+    title: frozenset[str]
+    title_key: str
+    place: str | None
+    employer: str | None = None
+    grams: np.ndarray | None = None  # hashed n-grams, sorted; None: estimate from signature
+    # The sentence (an index into `sentences`) each of `grams` starts in, and a hash per
+    # sentence: boilerplate is found by sentence.
+    gram_sentence: np.ndarray | None = None
+    sentences: np.ndarray | None = None
+    level: frozenset[str] = frozenset()
+    hours: tuple[tuple[int, int], ...] = ()
+    times: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    numbers: frozenset[str] = field(default_factory=frozenset)
+
+    def minhash(self) -> MinHash:
+        """The signature as datasketch's MinHash, for its LSH index."""
+        return MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=self.signature,
+                       permutations=_PERMUTATIONS, scheme=_SCHEME)
+
+
 def fingerprint(*, title: str, description: str, place: str | None,
                 employer: str | None = None) -> Fingerprint:
     """The fingerprint of a vacancy's published text (pure)."""
-    place = place or place_in_text(description)
-    values, grams = signature(description)
-    if len(grams) == 0:
-        values, grams = signature(title)
-    return Fingerprint(signature=values, size=len(grams), grams=grams,
-                       title=title_trigrams(title), title_key=title_key(title),
-                       place=place_key(place), employer=employer_key(employer))
+    town = place_key(place) or place_in_text(description)
+    words, word_sentence, sentences = _sentences(description)
+    if not words:  # no text: the title stands in for it
+        words, word_sentence, sentences = _sentences(title)
+    if words:
+        grams, first = np.unique(_shingles(_word_hashes(words), SHINGLE_WORDS),
+                                 return_index=True)
+        gram_sentence = word_sentence[first]
+        numbers = frozenset(word for word in words if word.isdigit() and word.strip("0"))
+    else:
+        grams, gram_sentence = np.empty(0, np.uint64), np.empty(0, np.uint32)
+        numbers = frozenset()
+    hours = sorted(set(hours_per_week(title, title=True)) | set(hours_per_week(description)))
+    return Fingerprint(signature=_minhash_values(grams), size=len(grams),
+                       grams=grams.astype(np.uint32), gram_sentence=gram_sentence,
+                       sentences=sentences, title=title_trigrams(title, place=town),
+                       title_key=title_key(title, place=town), place=town,
+                       employer=employer_key(employer), level=title_level(title),
+                       hours=tuple(hours), times=working_times(description), numbers=numbers)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
+
+
+def title_similarity(a: Fingerprint, b: Fingerprint) -> float:
+    """How alike two titles are: Jaccard of their letter trigrams, or how much of the
+    shorter title is in the longer ('Chauffeur' in 'Chauffeur bakwagen'), a little less."""
+    if not a.title or not b.title:
+        return 0.0
+    shared = len(a.title & b.title)
+    return max(shared / len(a.title | b.title), 0.9 * shared / min(len(a.title), len(b.title)))
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether two words differ by one letter ('analist', 'analyst')."""
+    if abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 5:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def _uncovered(words: list[str], other: list[str]) -> list[str]:
+    """The words of one title the other title does not have, also not as part of a
+    compound ('magazijn' is in 'magazijnmedewerker') or spelled one letter apart."""
+    squashed = "".join(other)
+    return [word for word in words
+            if word not in squashed and not any(
+                (len(part) >= 4 and part in word) or _one_edit_apart(word, part)
+                for part in other)]
+
+
+def title_relation(a: Fingerprint, b: Fingerprint) -> str:
+    """'same' when each title's words are in the other, 'extends' when one title only
+    adds words to the other ('Chauffeur', 'Chauffeur bakwagen'), 'differs' when each has
+    words the other lacks ('Azure Cloud Engineer', 'Azure Integration Engineer')."""
+    words_a, words_b = a.title_key.split(), b.title_key.split()
+    extra_a, extra_b = _uncovered(words_a, words_b), _uncovered(words_b, words_a)
+    if extra_a and extra_b and words_a and words_b:
+        return "differs"
+    if extra_a or extra_b or a.level != b.level:  # 'Senior X' to 'X' adds a word too
+        return "extends"
+    return "same"
 
 
 def text_overlap(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
@@ -187,86 +361,327 @@ def text_overlap(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
     return jaccard, min(1.0, estimated / min(a.size, b.size))
 
 
-def is_duplicate(a: Fingerprint, b: Fingerprint) -> bool:
-    """Whether two fingerprints are the same job (pure; symmetric)."""
-    if a.place and b.place and a.place != b.place \
-            and a.place not in b.place and b.place not in a.place:
-        return False
-    titles = _jaccard(a.title, b.title)
-    jaccard, containment = text_overlap(a, b)
+def places_agree(a: Fingerprint, b: Fingerprint) -> bool:
+    """Whether two places can be the same (unknown agrees with anything)."""
+    if not a.place or not b.place or a.place == b.place:
+        return True
+    return a.place in b.place or b.place in a.place
+
+
+def contradicts(a: Fingerprint, b: Fingerprint) -> bool:
+    """Whether two postings name facts that cannot both hold for one job: another place,
+    another seniority, other hours per week, other working times."""
+    if not places_agree(a, b):
+        return True
+    if a.level and b.level and not a.level & b.level:
+        return True
+    if a.hours and b.hours and not any(
+            low <= other_high and other_low <= high
+            for low, high in a.hours for other_low, other_high in b.hours):
+        return True
+    return bool(a.times and b.times and not a.times & b.times)
+
+
+def _same_employer(a: Fingerprint, b: Fingerprint) -> bool | None:
+    if not a.employer or not b.employer:
+        return None
+    return a.employer == b.employer or a.employer in b.employer or b.employer in a.employer
+
+
+def shared_weight(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray,
+                  weights_b: np.ndarray) -> tuple[float, float]:
+    """(weighted containment, shared weight) of two texts whose 3-grams are weighted by
+    how job-specific they are: the summed weight of the 3-grams both have (each at the
+    lower of its two weights) and that sum's share of the lighter text's total."""
+    assert a.grams is not None and b.grams is not None
+    _, in_a, in_b = np.intersect1d(a.grams, b.grams, assume_unique=True, return_indices=True)
+    shared = float(np.minimum(weights_a[in_a], weights_b[in_b]).sum())
+    total = min(float(weights_a.sum()), float(weights_b.sum()))
+    return (shared / total if total > 0 else 0.0), shared
+
+
+# The verification score: a logistic model of "same job" over four features, fitted on
+# the candidate pairs of bench/dedup.py's generated reposts (seeds 1-3; checked on seeds
+# 4-6 and on real postings). `SAME_JOB` is the log-odds two postings need.
+SCORE_WEIGHTS = {"containment": 13.1, "titles": 3.3, "place": 4.6, "numbers": 5.5}
+SCORE_BIAS = -12.6
+SAME_JOB = 0.85  # probability 0.7
+# Titles that differ (each has words the other lacks, after '(m/v/x)', hours, the place
+# and such are gone) are one job only when the text says so clearly: a copy from an
+# agency that renamed the job ('Chauffeur' → 'Bezorger bakwagen') shares this much
+# job-specific text. An employer's own vacancies share its boilerplate, so under the
+# same employer name a renamed copy must be a near copy, and one whose title only adds
+# words ('Data Architect', 'AI & Data Architect') must share most of its text.
+RENAMED_COPY = 0.45
+MIN_OVERLAP = 0.2  # whatever else agrees, less shared job-specific text is another job
+SAME_EMPLOYER_RENAMED = 0.9
+SAME_EMPLOYER_EXTENDED = 0.8
+
+
+def number_agreement(a: Fingerprint, b: Fingerprint) -> float:
+    """The share of the numbers named in the text with fewer numbers that the other also
+    names (hours, times, team size, salary, dates, phone); 0.5 (no sign either way) when
+    either names fewer than three."""
+    if len(a.numbers) < 3 or len(b.numbers) < 3:
+        return 0.5
+    return len(a.numbers & b.numbers) / min(len(a.numbers), len(b.numbers))
+
+
+def _score(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray | None,
+           weights_b: np.ndarray | None) -> float | None:
+    """How surely two postings are one job (log-odds), or None when they are not."""
+    if contradicts(a, b):
+        return None
+    titles = title_similarity(a, b)
     if min(a.size, b.size) < 8:  # a text this short says little: the title must agree
-        return titles >= 0.8 and containment >= 0.8
-    needed: float
-    if a.employer and b.employer:
-        same = a.employer == b.employer or a.employer in b.employer or b.employer in a.employer
-        needed = SAME_EMPLOYER if same else OTHER_EMPLOYER  # agencies name themselves
-    else:
-        needed = UNKNOWN_EMPLOYER
-    return (titles >= 0.5 and containment >= needed) or (titles >= 0.2 and containment >= NEAR_COPY)
+        containment = text_overlap(a, b)[1]
+        return titles + containment if titles >= 0.8 and containment >= 0.8 else None
+    if weights_a is None or weights_b is None:  # no corpus: every 3-gram counts as specific
+        weights_a = np.ones(a.size)
+        weights_b = np.ones(b.size)
+    containment, _ = shared_weight(a, b, weights_a=weights_a, weights_b=weights_b)
+    if containment < MIN_OVERLAP:
+        return None
+    relation = title_relation(a, b)
+    if relation != "same":
+        if _same_employer(a, b):
+            needed = SAME_EMPLOYER_RENAMED if relation == "differs" else SAME_EMPLOYER_EXTENDED
+            if text_overlap(a, b)[1] < needed:
+                return None
+        elif relation == "differs" and containment < RENAMED_COPY:
+            return None
+    score = (SCORE_BIAS + SCORE_WEIGHTS["containment"] * containment
+             + SCORE_WEIGHTS["titles"] * titles
+             + SCORE_WEIGHTS["place"] * bool(a.place and b.place)
+             + SCORE_WEIGHTS["numbers"] * number_agreement(a, b))
+    return score if score >= SAME_JOB else None
+
+
+def is_duplicate(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray | None = None,
+                 weights_b: np.ndarray | None = None) -> bool:
+    """Whether two fingerprints are the same job (pure; symmetric). Without weights every
+    3-gram counts as job-specific."""
+    return _score(a, b, weights_a=weights_a, weights_b=weights_b) is not None
+
+
+class GramCounts:
+    """In how many jobs each 3-gram occurs, approximately: a count-min sketch (two rows
+    of `width` 16-bit counters; a 3-gram's count is the lower of its two cells, never
+    below the truth). Exact counts for every 3-gram of tens of thousands of vacancies
+    would take gigabytes; this takes 4 x `width` bytes."""
+
+    def __init__(self, *, width: int = 1 << 22) -> None:
+        if width & (width - 1):
+            raise ValueError("width must be a power of two")
+        self._mask = np.uint64(width - 1)
+        self._rows = np.zeros((2, width), dtype=np.uint16)
+
+    def _cells(self, grams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        keys = grams.astype(np.uint64)
+        return keys & self._mask, ((keys * _MIX[1]) >> np.uint64(7)) & self._mask
+
+    def add(self, grams: np.ndarray, *, step: int = 1) -> None:
+        """Count distinct `grams` once more (step 1) or once less (step -1)."""
+        for row, cells in zip(self._rows, self._cells(grams), strict=True):
+            if step > 0:
+                np.add.at(row, cells, 1)  # two 3-grams may share a cell
+            else:
+                counts = np.bincount(cells.astype(np.intp), minlength=0)
+                used = np.nonzero(counts)[0]
+                row[used] -= np.minimum(row[used], counts[used].astype(np.uint16))
+
+    def get(self, grams: np.ndarray) -> np.ndarray:
+        first, second = self._cells(grams)
+        return np.minimum(self._rows[0][first], self._rows[1][second])
 
 
 class DuplicateFinder:
-    """The open canonical vacancies, searchable for a near-duplicate of a new one."""
+    """The vacancies seen so far, grouped into jobs, searchable for a new posting's job.
 
-    def __init__(self) -> None:
+    A job is known by the key it was added under (its canonical vacancy) and holds that
+    vacancy's fingerprint and those of the copies `find` matched to it. The finder counts
+    in how many jobs each 3-gram occurs, which tells boilerplate and templates from what
+    is said of this one job, and which jobs have each sentence, to propose candidates.
+    """
+
+    def __init__(self, *, gram_cells: int = 1 << 22) -> None:
         self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        self._prints: dict[str, Fingerprint] = {}
+        self._prints: dict[str, Fingerprint] = {}  # canonical keys and copies' keys
+        self._job_of: dict[str, str] = {}  # any key → its job's canonical key
+        self._copies: dict[str, list[str]] = {}  # canonical key → keys of matched copies
         self._by_title: dict[tuple[str, str], set[str]] = {}  # (title, place): same job
+        self._jobs_with: dict[int, set[str] | None] = {}  # sentence → jobs (None: too many)
+        self._job_sentences: dict[str, Counter[int]] = {}  # job → its sentences, counted
+        self._job_grams: dict[str, np.ndarray] = {}  # job → the 3-grams of all its texts
+        self._gram_jobs = GramCounts(width=gram_cells)
+        self._copy_number = 0
 
     def __len__(self) -> int:
-        return len(self._prints)
+        return len(self._copies)
 
     def add(self, key: str, print_: Fingerprint) -> None:
-        if key in self._prints:
-            self.remove(key)
+        """Add (or replace) the canonical vacancy `key`; copies matched to it stay."""
+        if key in self._copies:
+            self._unindex(key)
+        else:
+            self._copies[key] = []
+            self._job_sentences[key] = Counter()
+        self._index(key, print_, job=key)
+
+    def remove(self, key: str) -> None:
+        """Forget a canonical vacancy and the copies matched to it."""
+        if key not in self._copies:
+            return
+        for copy in self._copies.pop(key):
+            self._unindex(copy)
+        self._unindex(key)
+        del self._job_sentences[key]
+        grams = self._job_grams.pop(key, None)
+        if grams is not None and len(grams):
+            self._gram_jobs.add(grams, step=-1)
+
+    def find(self, print_: Fingerprint, *, exclude: str | None = None,
+             remember: bool = True) -> str | None:
+        """The key of the job `print_` is a copy of, or None. With `remember`, a copy found
+        joins its job, so later copies can match it too."""
+        excluded = self._job_of.get(exclude, exclude) if exclude is not None else None
+        weights: np.ndarray | None = None
+        best: tuple[float, str] | None = None
+        for key in self._candidates(print_):
+            job = self._job_of[key]
+            other = self._prints[key]
+            if job == excluded or contradicts(print_, other):
+                continue
+            if weights is None:
+                weights = self.weights(print_)
+            score = _score(print_, other, weights_a=weights, weights_b=self.weights(other))
+            if score is not None and (best is None or (score, job) > best):
+                best = (score, job)
+        if best is None:
+            return None
+        job = best[1]
+        if remember and len(self._copies[job]) < COPIES_PER_JOB:
+            self._copy_number += 1
+            copy = f"{job}\x00{self._copy_number}"
+            self._copies[job].append(copy)
+            self._index(copy, print_, job=job)
+        return job
+
+    def weights(self, print_: Fingerprint) -> np.ndarray | None:
+        """Each 3-gram's weight: 1 / the number of jobs whose texts have it (at least 1)."""
+        if print_.grams is None or not print_.size:
+            return None
+        return 1.0 / np.maximum(self._gram_jobs.get(print_.grams), 1).astype(np.float64)
+
+    # --- inside ---------------------------------------------------------------------------
+
+    def _candidates(self, print_: Fingerprint) -> set[str]:
+        keys = set(self._lsh.query(print_.minhash()))
+        if print_.place:  # a short copy at the same place shares little text, but its title
+            keys |= self._by_title.get((print_.title_key, print_.place), set())
+        if print_.sentences is not None and len(print_.sentences):
+            shared: Counter[str] = Counter()
+            for sentence in set(print_.sentences.tolist()):
+                jobs = self._jobs_with.get(sentence)
+                if jobs and len(jobs) <= CANDIDATE_JOBS_PER_SENTENCE:
+                    shared.update(jobs)
+            for job, _ in shared.most_common(CANDIDATE_JOBS):
+                keys.add(job)
+                keys.update(self._copies[job])
+        return keys
+
+    def _index(self, key: str, print_: Fingerprint, *, job: str) -> None:
         self._prints[key] = print_
+        self._job_of[key] = job
         self._lsh.insert(key, print_.minhash())
         if print_.title_key and print_.place:
             self._by_title.setdefault((print_.title_key, print_.place), set()).add(key)
+        if print_.grams is not None and len(print_.grams):
+            known = self._job_grams.get(job)
+            new = print_.grams if known is None else np.setdiff1d(
+                print_.grams, known, assume_unique=True)
+            if len(new):
+                self._gram_jobs.add(new)
+                self._job_grams[job] = new if known is None else np.union1d(known, new)
+        if print_.sentences is not None:
+            counted = self._job_sentences[job]
+            for sentence in set(print_.sentences.tolist()):
+                if counted[sentence] == 0:
+                    jobs = self._jobs_with.setdefault(sentence, set())
+                    if jobs is not None:
+                        jobs.add(job)
+                        if len(jobs) >= BOILERPLATE_JOBS:
+                            self._jobs_with[sentence] = None
+                counted[sentence] += 1
 
-    def remove(self, key: str) -> None:
-        old = self._prints.pop(key, None)
-        if old is None:
-            return
+    def _unindex(self, key: str) -> None:
+        """Take one text out of the indexes (its 3-grams stay counted for its job until
+        the job is removed)."""
+        print_ = self._prints.pop(key)
+        job = self._job_of.pop(key)
         self._lsh.remove(key)
-        self._by_title.get((old.title_key, old.place or ""), set()).discard(key)
-
-    def find(self, print_: Fingerprint, *, exclude: str | None = None) -> str | None:
-        """The key of the best matching duplicate, or None."""
-        candidates = set(self._lsh.query(print_.minhash()))
-        if print_.place:  # a short copy at the same place shares little text, but its title
-            candidates |= self._by_title.get((print_.title_key, print_.place), set())
-        candidates.discard(exclude)
-        best: tuple[float, str] | None = None
-        for key in sorted(candidates):
-            other = self._prints[key]
-            if not is_duplicate(print_, other):
-                continue
-            _, containment = text_overlap(print_, other)
-            score = containment + _jaccard(print_.title, other.title)
-            if best is None or score > best[0]:
-                best = (score, key)
-        return best[1] if best else None
+        self._by_title.get((print_.title_key, print_.place or ""), set()).discard(key)
+        if print_.sentences is not None:
+            counted = self._job_sentences[job]
+            for sentence in set(print_.sentences.tolist()):
+                counted[sentence] -= 1
+                if counted[sentence] <= 0:
+                    del counted[sentence]
+                    jobs = self._jobs_with.get(sentence)
+                    if jobs is not None:
+                        jobs.discard(job)
+                        if not jobs:
+                            del self._jobs_with[sentence]
 
 
 # --- persistence ------------------------------------------------------------------------
 
+_COLUMNS = {"vacancy_id": str, "content_hash": str, "version": int, "signature": bytes,
+            "size": int, "title": str, "title_key": str, "place": str, "employer": str,
+            "grams": bytes, "gram_sentence": bytes, "sentences": bytes, "facts": str}
+
 
 def ensure_table(db: sqlite_utils.Database) -> None:
-    if "vacancy_fingerprints" not in db.table_names():
-        db.table("vacancy_fingerprints").create(
-            {"vacancy_id": str, "content_hash": str, "signature": bytes, "size": int,
-             "title": str, "place": str, "employer": str, "grams": bytes}, pk="vacancy_id")
+    """Create `vacancy_fingerprints`; a table of an older layout is dropped (it only
+    caches what `fingerprint` computes)."""
+    if "vacancy_fingerprints" in db.table_names():
+        if "version" in db["vacancy_fingerprints"].columns_dict:
+            return
+        db["vacancy_fingerprints"].drop()
+    db.table("vacancy_fingerprints").create(_COLUMNS, pk="vacancy_id")
+
+
+def _array(blob: bytes | None) -> np.ndarray | None:
+    return None if blob is None else np.frombuffer(blob, dtype=np.uint32).copy()
 
 
 def save_fingerprint(db: sqlite_utils.Database, *, vacancy_id: str, content_hash: str,
                      print_: Fingerprint, title: str) -> None:
+    facts = {"level": sorted(print_.level), "hours": [list(h) for h in print_.hours],
+             "times": sorted(list(t) for t in print_.times), "numbers": sorted(print_.numbers)}
     db.execute(
-        "insert or replace into vacancy_fingerprints (vacancy_id, content_hash, signature, "
-        "size, title, place, employer, grams) values (?, ?, ?, ?, ?, ?, ?, ?)",
-        [vacancy_id, content_hash, print_.signature.astype(np.uint32).tobytes(), print_.size,
-         title, print_.place, print_.employer,
-         None if print_.grams is None else print_.grams.astype(np.uint32).tobytes()])
+        "insert or replace into vacancy_fingerprints (vacancy_id, content_hash, version, "
+        "signature, size, title, title_key, place, employer, grams, gram_sentence, sentences, "
+        "facts) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [vacancy_id, content_hash, FINGERPRINT_VERSION,
+         print_.signature.astype(np.uint32).tobytes(), print_.size, title, print_.title_key,
+         print_.place, print_.employer,
+         *(None if array is None else array.astype(np.uint32).tobytes()
+           for array in (print_.grams, print_.gram_sentence, print_.sentences)),
+         json.dumps(facts)])
+
+
+def _stored_print(row: dict[str, Any]) -> Fingerprint:
+    facts = json.loads(row["facts"] or "{}")
+    return Fingerprint(
+        signature=np.frombuffer(row["signature"], dtype=np.uint32).copy(), size=row["size"],
+        title=title_trigrams(row["title"], place=row["place"]), title_key=row["title_key"],
+        place=row["place"], employer=row["employer"], grams=_array(row["grams"]),
+        gram_sentence=_array(row["gram_sentence"]), sentences=_array(row["sentences"]),
+        level=frozenset(facts.get("level", ())),
+        hours=tuple(tuple(h) for h in facts.get("hours", ())),  # type: ignore[misc]
+        times=frozenset(tuple(t) for t in facts.get("times", ())),  # type: ignore[misc]
+        numbers=frozenset(facts.get("numbers", ())))
 
 
 OpenVacancy = tuple[str, str, str, str, str | None, str | None]
@@ -279,19 +694,13 @@ def load_finder(db: sqlite_utils.Database, *, open_vacancies: Iterable[OpenVacan
     missing or outdated ones computed and saved."""
     ensure_table(db)
     stored = {row["vacancy_id"]: row for row in db.query(
-        "select vacancy_id, content_hash, signature, size, title, place, employer, grams "
-        "from vacancy_fingerprints")}
+        "select * from vacancy_fingerprints where version = ?", [FINGERPRINT_VERSION])}
     finder = DuplicateFinder()
     with db.atomic():
         for vacancy_id, content_hash, title, description, place, employer in open_vacancies:
             row = stored.get(vacancy_id)
             if row is not None and row["content_hash"] == content_hash:
-                print_ = Fingerprint(
-                    signature=np.frombuffer(row["signature"], dtype=np.uint32).copy(),
-                    size=row["size"], title=title_trigrams(row["title"]),
-                    title_key=title_key(row["title"]), place=row["place"],
-                    employer=row["employer"], grams=None if row["grams"] is None else
-                    np.frombuffer(row["grams"], dtype=np.uint32).copy())
+                print_ = _stored_print(row)
             else:
                 print_ = fingerprint(title=title, description=description, place=place,
                                      employer=employer)
