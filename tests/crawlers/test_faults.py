@@ -26,6 +26,9 @@ def posting_page(*, identifier: str, title: str, description: str,
 
 DUTCH = ("Je werkt in de keuken van ons restaurant en je helpt de kok met het voorbereiden "
          "van de lunch. Wij zoeken een collega die van aanpakken weet.")
+# A second job of the same employer: the same text would (rightly) be one vacancy to dedup.
+DUTCH_OTHER = ("Je staat achter de bar van ons café en je schenkt koffie voor de gasten op het "
+               "terras. Wij zoeken een collega die graag met mensen werkt.")
 
 
 def hostile_site() -> dict[str, object]:
@@ -51,7 +54,7 @@ def hostile_site() -> dict[str, object]:
         "/v/enorm-gemeld.html": Reply(body="klein", declared_length=50 * 1024 * 1024),
         "/v/afgebroken.html": Reply(body="<html><head>", declared_length=5000),
         "/v/cp1252.html": Reply(body=posting_page(
-            identifier="cp", title="Café-medewerker", description=DUTCH).encode("cp1252"),
+            identifier="cp", title="Café-medewerker", description=DUTCH_OTHER).encode("cp1252"),
             content_type="text/html; charset=utf-8"),
         "/v/zonder-charset.html": Reply(body=posting_page(
             identifier="nc", title="Keukenhulp één dag", description=DUTCH).encode("utf-8"),
