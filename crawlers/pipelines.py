@@ -79,7 +79,10 @@ class StorePipeline:
         self.store = store
         self.state = CrawlState(store.db)
         self.finder: DuplicateFinder | None = None
-        self.buffer: list[Any] = []
+        # Per page: its note (None for a vacancy yielded on its own) and its vacancies, each
+        # with the canonical vacancy it duplicates.
+        self.buffer: list[tuple[PageDone | None, list[tuple[Vacancy, str | None]]]] = []
+        self.buffered = 0
         self.pending: dict[str, Any] = {}  # new canonical vacancies not yet written
         self.flushed_at = time.monotonic()
         self.today = date.today()
@@ -101,29 +104,36 @@ class StorePipeline:
         if isinstance(item, Vacancy | PageDone):
             vacancies = (item,) if isinstance(item, Vacancy) else item.vacancies
             self.crawler.spider.report.items += len(vacancies)
-            for vacancy in vacancies:
-                self.buffer.append((vacancy, self._canonical(vacancy)))
-            if isinstance(item, PageDone):
-                self.buffer.append(item)
-            if len(self.buffer) >= BATCH_ITEMS or \
+            self.buffer.append((item if isinstance(item, PageDone) else None,
+                                [(vacancy, self._canonical(vacancy)) for vacancy in vacancies]))
+            self.buffered += len(vacancies) + 1
+            if self.buffered >= BATCH_ITEMS or \
                     time.monotonic() - self.flushed_at >= BATCH_SECONDS:
                 self.flush()
         return item
 
     def flush(self) -> None:
-        """Write the buffered vacancies and page notes in one transaction."""
+        """Write the buffered vacancies and page notes in one transaction (one commit per
+        batch). Each vacancy is written under its own savepoint: one that cannot be stored
+        is counted (`store_error`) and undone alone, and its page is noted as not read
+        well, so the next crawl reads it again instead of skipping it as unchanged."""
         if not self.buffer:
             return
         spider = self.crawler.spider
         crawl = getattr(spider, "crawl_number", None)
         seen_at = utc_now()
         with self.store.batch():
-            for item in self.buffer:
-                if isinstance(item, tuple):
-                    self._store(*item, crawl=crawl, seen_at=seen_at)
+            for note, vacancies in self.buffer:
+                stored = all([self._store_safely(vacancy, canonical, crawl=crawl,
+                                                 seen_at=seen_at)
+                              for vacancy, canonical in vacancies])
+                if note is None:
                     continue
-                if item.unchanged:
-                    known = self.state.page(item.source, item.url)
+                if not stored:
+                    note = replace(note, ok=False, etag=None, last_modified=None,
+                                   body_hash=None)
+                if note.unchanged:
+                    known = self.state.page(note.source, note.url)
                     if known is not None:
                         counts = self.store.touch(known.record_ids, crawl=crawl, seen_at=seen_at,
                                                   today=self.today)
@@ -131,18 +141,37 @@ class StorePipeline:
                         spider.report.unchanged += counts["unchanged"]
                         spider.report.updated += counts["updated"]
                         spider.report.duplicates += counts["duplicates"]
-                self.state.save(item)
+                self.state.save(note)
         self.buffer.clear()
+        self.buffered = 0
         self.flushed_at = time.monotonic()
+
+    def _store_safely(self, vacancy: Vacancy, canonical: str | None, *, crawl: int | None,
+                      seen_at: str) -> bool:
+        """Store one vacancy under a savepoint and count it; False when it failed."""
+        try:
+            with self.store.db.atomic():
+                counted = self._store(vacancy, canonical, crawl=crawl, seen_at=seen_at)
+        except Exception:  # noqa: BLE001 (one bad record must not cost the batch)
+            logger.warning("%s could not be stored", vacancy.id, exc_info=True)
+            self.crawler.spider.report.error("store_error")
+            if self.pending.pop(vacancy.id, None) is not None and self.finder is not None:
+                self.finder.remove(vacancy.id)  # not stored: no repost may join it
+            return False
+        self.pending.pop(vacancy.id, None)
+        report = self.crawler.spider.report
+        for name in counted:
+            setattr(report, name, getattr(report, name) + 1)
+        return True
 
     def _canonical(self, vacancy: Vacancy) -> str | None:
         """The vacancy this one duplicates, decided when it arrives; a new canonical vacancy
         joins the finder at once, so a repost later in the same crawl finds it."""
-        canonical = self.store.alias_of(vacancy.id)
-        if canonical is not None or self.finder is None or vacancy.id in self.pending:
-            return canonical
-        if any(self.store.db.query("select 1 from vacancies where id = ?", [vacancy.id])):
+        if vacancy.id in self.pending:
             return None
+        known, canonical = self.store.known(vacancy.id)
+        if known or self.finder is None:
+            return canonical
         print_ = fingerprint(title=vacancy.title, description=vacancy.description,
                              place=vacancy.place, employer=vacancy.employer)
         canonical = self.finder.find(print_, exclude=vacancy.id)
@@ -152,18 +181,17 @@ class StorePipeline:
         return canonical
 
     def _store(self, vacancy: Vacancy, canonical: str | None, *, crawl: int | None,
-               seen_at: str) -> None:
-        report = self.crawler.spider.report
+               seen_at: str) -> list[str]:
+        """Write one vacancy; the report counters it adds to."""
         if canonical is not None:
             self.store.add_alias(vacancy, canonical_id=canonical, seen_at=seen_at, crawl=crawl,
                                  today=self.today)
-            report.duplicates += 1
-            return
+            return ["duplicates"]
         change = self.store.upsert(vacancy, seen_at=seen_at, crawl=crawl, today=self.today)
-        setattr(report, change, getattr(report, change) + 1)
+        counted: list[str] = [change]
         if change == "new" and vacancy.valid_through and vacancy.valid_through < self.today:
-            report.closed += 1  # found already past its validThrough: stored, closed
-        print_ = self.pending.pop(vacancy.id, None)
+            counted.append("closed")  # found already past its validThrough: stored, closed
+        print_ = self.pending.get(vacancy.id)
         if change == "updated" and self.finder is not None:
             print_ = fingerprint(title=vacancy.title, description=vacancy.description,
                                  place=vacancy.place, employer=vacancy.employer)
@@ -172,3 +200,4 @@ class StorePipeline:
             save_fingerprint(self.store.db, vacancy_id=vacancy.id,
                              content_hash=vacancy.content_hash(), print_=print_,
                              title=vacancy.title)
+        return counted

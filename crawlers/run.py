@@ -58,6 +58,10 @@ def scrapy_settings(*, settings: Settings) -> dict[str, Any]:
         # A page gives a few items: Scrapy's default of 100 parallel item tasks per
         # response only costs time.
         "CONCURRENT_ITEMS": 8,
+        # Scrapy reads a callback's source (inspect + ast) to warn about `return value` in a
+        # generator; its cache is keyed by the bound method, new for every request, so it
+        # parsed our callbacks for every page. Our callbacks are covered by tests instead.
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,
         "DOWNLOADER_MIDDLEWARES": {"crawlers.middlewares.RetryAfterMiddleware": 560},
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,

@@ -109,9 +109,14 @@ class CrawlState:
     # --- pages -----------------------------------------------------------------------------
 
     def page(self, source: str, url: str) -> PageState | None:
-        rows = list(self.db.query("select * from crawl_pages where source = ? and url = ?",
-                                  [source, url]))
-        return _page(rows[0]) if rows else None
+        # Straight from the connection: sqlite-utils' `query` adds a savepoint to each read,
+        # and the store pipeline asks this for every page it notes.
+        cursor = self.db.conn.execute("select * from crawl_pages where source = ? and url = ?",
+                                      [source, url])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return _page(dict(zip([column[0] for column in cursor.description], row, strict=True)))
 
     def pages(self, source: str) -> dict[str, PageState]:
         return {row["url"]: _page(row) for row in self.db.query(

@@ -2,8 +2,9 @@
 
 This module owns the tables `vacancies` (the current state of each vacancy),
 `vacancy_urls` (every URL a vacancy was found at), `vacancy_snapshots`
-(every version of the text ever seen: vacancies disappear, the dossier must
-not) and `vacancy_aliases` (records of other sources found to be the same
+(every version of the text ever seen, with the page as fetched: vacancies
+disappear, the dossier must not; the raw page is kept there only, not a second
+time in `vacancies`) and `vacancy_aliases` (records of other sources found to be the same
 vacancy: deduplication folds them into one canonical vacancy that keeps every
 URL). Other packages own their own tables in the same file and open it with
 `open_database`.
@@ -142,9 +143,9 @@ class VacancyStore:
         status = "closed" if expired else "open"
         with self.db.atomic():
             self.db.execute("delete from vacancy_aliases where id = ?", [vacancy.id])
-            rows = list(self.db.query(
+            rows = self._rows(
                 "select content_hash, first_seen, status, last_crawl, closed_at from vacancies "
-                "where id = ?", [vacancy.id]))
+                "where id = ?", [vacancy.id])
             record = _row_from_vacancy(vacancy)
             closed_at = (rows[0]["closed_at"] if rows and rows[0]["status"] == "closed"
                          else seen_at) if expired else None
@@ -172,9 +173,26 @@ class VacancyStore:
 
     def alias_of(self, record_id: str) -> str | None:
         """The canonical vacancy a record was folded into, or None."""
-        rows = list(self.db.query("select canonical_id from vacancy_aliases where id = ?",
-                                  [record_id]))
+        rows = self._rows("select canonical_id from vacancy_aliases where id = ?", [record_id])
         return rows[0]["canonical_id"] if rows else None
+
+    def known(self, record_id: str) -> tuple[bool, str | None]:
+        """Whether the store knows `record_id` (as a vacancy or an alias), and the canonical
+        vacancy it was folded into (None unless it is an alias): one query, for the crawler
+        that asks this of every vacancy it reads."""
+        rows = self.db.conn.execute(
+            "select canonical_id from vacancy_aliases where id = ? "
+            "union all select null from vacancies where id = ?", [record_id, record_id]
+        ).fetchall()
+        canonical = next((row[0] for row in rows if row[0] is not None), None)
+        return bool(rows), canonical
+
+    def _rows(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        """Rows of a read as dicts, straight from the connection (sqlite-utils' `query`
+        wraps every read in a savepoint: two more statements for each of thousands)."""
+        cursor = self.db.conn.execute(sql, params)
+        keys = [column[0] for column in cursor.description]
+        return [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
 
     def add_alias(self, vacancy: Vacancy, *, canonical_id: str, seen_at: str | None = None,
                   crawl: int | None = None, today: date | None = None) -> Change:
@@ -184,9 +202,9 @@ class VacancyStore:
         seen_at = seen_at or utc_now()
         content_hash = vacancy.content_hash()
         with self.db.atomic():
-            rows = list(self.db.query(
+            rows = self._rows(
                 "select content_hash, first_seen, status from vacancy_aliases where id = ?",
-                [vacancy.id]))
+                [vacancy.id])
             record = {"id": vacancy.id, "canonical_id": canonical_id, "source": vacancy.source,
                       "url": vacancy.url, "content_hash": content_hash, "status": "open",
                       "last_seen": seen_at, "last_crawl": crawl,
@@ -332,13 +350,13 @@ class VacancyStore:
         return self.close(expired)
 
     def get(self, vacancy_id: str) -> StoredVacancy | None:
-        rows = list(self.db.query("select * from vacancies where id = ?", [vacancy_id]))
+        rows = list(self.db.query(f"{_SELECT_STORED} where v.id = ?", [vacancy_id]))
         return self._stored(rows[0]) if rows else None
 
     def vacancies(self, *, include_closed: bool = False) -> Iterator[StoredVacancy]:
         """Every stored vacancy (open ones only unless asked), in a stable order."""
-        where = "" if include_closed else "where status = 'open'"
-        for row in self.db.query(f"select * from vacancies {where} order by first_seen, id"):
+        where = "" if include_closed else "where v.status = 'open'"
+        for row in self.db.query(f"{_SELECT_STORED} {where} order by v.first_seen, v.id"):
             yield self._stored(row)
 
     def count(self, *, status: str | None = None) -> int:
@@ -350,13 +368,25 @@ class VacancyStore:
         urls = tuple(r["url"] for r in self.db.query(
             "select url from vacancy_urls where vacancy_id = ? order by first_seen, url",
             [row["id"]]))
-        vacancy = Vacancy.model_validate(
-            {key: row[key] for key in Vacancy.model_fields if key in row})
+        fields = {key: row[key] for key in Vacancy.model_fields if key in row}
+        if fields.get("raw") is None:
+            fields["raw"] = row.get("snapshot_raw")  # kept once, with the snapshot
+        vacancy = Vacancy.model_validate(fields)
         return StoredVacancy(vacancy=vacancy, content_hash=row["content_hash"],
                              status=row["status"], first_seen=row["first_seen"],
                              last_seen=row["last_seen"], source_urls=urls)
 
 
+_SELECT_STORED = (
+    "select v.*, s.raw as snapshot_raw from vacancies v left join vacancy_snapshots s "
+    "on s.vacancy_id = v.id and s.content_hash = v.content_hash")
+"""A stored vacancy with the page of its current text (the raw page lives in the snapshot;
+databases written before keep theirs in `vacancies.raw` too)."""
+
+
 def _row_from_vacancy(vacancy: Vacancy) -> dict[str, Any]:
-    record = vacancy.model_dump(mode="json")
-    return {key: record.get(key) for key in _VACANCY_COLUMNS if key in record}
+    """The `vacancies` row of a vacancy, without the raw page (the snapshot keeps it)."""
+    record = vacancy.model_dump(mode="json", exclude={"raw"})
+    row = {key: record.get(key) for key in _VACANCY_COLUMNS if key in record}
+    row["raw"] = None  # an older database may hold a copy here: it would go stale
+    return row
