@@ -150,7 +150,10 @@ def _plain_char(ch: str) -> bool:
 
 def _plain_text(text: str) -> bool:
     """Whether lower-cased text may be matched case-sensitively (see _for_lowered)."""
-    return text.isascii() or all(_plain_char(ch) for ch in set(text))
+    return text.isascii() or all(map(_plain_char, set(_NON_ASCII.findall(text))))
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _for_lowered(regex: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -482,7 +485,7 @@ _WORDS = re.compile(r"\w+")
 # --------------------------------------------------------------------------- segments
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     """A sentence or bullet of the vacancy, where it stands and under which heading.
 
@@ -529,9 +532,10 @@ def _heading_kind(line: str, rules: RuleBook) -> str | None:
         return None
     marked = raw.startswith(("**", "#", "__")) or raw.endswith((":", "?", ":**", "?**"))
     lowered = plain.lower()
-    for kind, regex in rules.sections:
-        if regex.search(lowered) and (marked or len(plain.split()) <= 5):
-            return kind
+    if marked or len(plain.split()) <= 5:
+        for kind, regex in rules.sections:
+            if regex.search(lowered):
+                return kind
     if marked and not re.search(r"[.!]\s*\S", plain) and len(plain.split()) <= 7:
         return "other"
     return None
@@ -598,7 +602,7 @@ def detect_language(text: str, rules: RuleBook) -> str:
 # --------------------------------------------------------------------------- component
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     code: str
     certainty: str
@@ -634,7 +638,7 @@ _ROLE_NOT_A_NAME = re.compile(
 _MAYBE_OPTIONAL = re.compile(r"pr[eé]|plus|voorkeur|aanbeveling|nice", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Sentence:
     start: int  # first token
     start_char: int
