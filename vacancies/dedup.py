@@ -69,11 +69,15 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 # breaks, bullets and Markdown emphasis.
 _SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|:\s|\n+|\s[-*]\s|\*\*|\|")
 _HOURS = re.compile(r"(?<![\d.,:])(\d{1,2})(?:\s*(?:-|tot|a|/)\s*(\d{1,2}))?\s*(?:uur|uren|u)\b")
+_FTE = re.compile(r"(?<![\d.,])(0[.,]\d{1,2}|1(?:[.,]0{1,2})?)(?:\s*(?:-|tot|a)\s*(0[.,]\d{1,2}|1(?:[.,]0{1,2})?))?\s*fte\b")
 _WEEK_AFTER = re.compile(r"\s*(?:per|p\.?|/|in de)\s*(?:week|wk)\b|\s*p\.?w\b")
 _TIMES = re.compile(r"(?<![\d.,:])(\d{1,2})[.:](\d{2})\s*(?:-|tot|t/m)\s*(\d{1,2})[.:](\d{2})")
 _PLACE_PREFIX = re.compile(r"^(?:regio|omgeving|rondom|nabij|gemeente)\s+")
 _NOT_A_PLACE = {"nl", "nederland", "netherlands", "the netherlands", "holland", "remote",
-                "thuiswerken", "hybride", "landelijk", "diverse locaties", "meerdere locaties"}
+                "thuiswerken", "hybride", "landelijk", "diverse locaties", "meerdere locaties",
+                "randstad", "the randstad", "noord holland", "north holland", "zuid holland",
+                "south holland", "noord brabant", "north brabant", "gelderland", "overijssel",
+                "limburg", "friesland", "fryslan", "drenthe", "flevoland", "zeeland"}
 
 
 def _ascii(text: str) -> str:
@@ -155,7 +159,7 @@ def place_in_text(text: str) -> str | None:
 
 def hours_per_week(text: str, *, title: bool = False) -> tuple[tuple[int, int], ...]:
     """The hours per week a text names, as (lowest, highest) ranges: '32 tot 40 uur per
-    week' → ((32, 40),). In a title any 'N uur' counts; in a description only hours said
+    week' → ((32, 40),), '0,8 fte' → ((28, 32),). In a title any 'N uur' counts; in a description only hours said
     to be per week or named with 'uren per week' just before, so '24 uur per dag' or
     'reageer binnen 48 uur' do not."""
     plain = _ascii(text)
@@ -168,6 +172,11 @@ def hours_per_week(text: str, *, title: bool = False) -> tuple[tuple[int, int], 
         if title or _WEEK_AFTER.match(plain, match.end()) or \
                 "week" in plain[max(0, match.start() - 25):match.start()]:
             found.add((low, high))
+    for match in _FTE.finditer(plain):  # '0,8 - 1,0 fte': 29 to 40 hours
+        low_fte = float(match.group(1).replace(",", "."))
+        high_fte = float((match.group(2) or match.group(1)).replace(",", "."))
+        if 0 < low_fte <= high_fte <= 1:
+            found.add((int(low_fte * 36), round(high_fte * 40)))
     return tuple(sorted(found))
 
 
@@ -269,6 +278,10 @@ class Fingerprint:
     hours: tuple[tuple[int, int], ...] = ()
     times: frozenset[tuple[int, int]] = field(default_factory=frozenset)
     numbers: frozenset[str] = field(default_factory=frozenset)
+    title_numbers: frozenset[str] = field(default_factory=frozenset)  # 'groep 4-5': {4, 5}
+    words: np.ndarray | None = None  # the text's distinct words, hashed (CRC-32), sorted
+    # Each number with the words around it: ('met', 'collega', '18') for 'met 18 collega's'.
+    numbered: frozenset[tuple[str, str, str]] = field(default_factory=frozenset)
 
     def minhash(self) -> MinHash:
         """The signature as datasketch's MinHash, for its LSH index."""
@@ -284,20 +297,51 @@ def fingerprint(*, title: str, description: str, place: str | None,
     if not words:  # no text: the title stands in for it
         words, word_sentence, sentences = _sentences(title)
     if words:
-        grams, first = np.unique(_shingles(_word_hashes(words), SHINGLE_WORDS),
-                                 return_index=True)
+        hashed = _word_hashes(words)
+        grams, first = np.unique(_shingles(hashed, SHINGLE_WORDS), return_index=True)
+        word_set = np.unique(hashed).astype(np.uint32)
         gram_sentence = word_sentence[first]
         numbers = frozenset(word for word in words if word.isdigit() and word.strip("0"))
+        numbered = _numbers_in_context(words)
     else:
         grams, gram_sentence = np.empty(0, np.uint64), np.empty(0, np.uint32)
         numbers = frozenset()
+        numbered = frozenset()
+        word_set = np.empty(0, np.uint32)
     hours = sorted(set(hours_per_week(title, title=True)) | set(hours_per_week(description)))
     return Fingerprint(signature=_minhash_values(grams), size=len(grams),
                        grams=grams.astype(np.uint32), gram_sentence=gram_sentence,
                        sentences=sentences, title=title_trigrams(title, place=town),
                        title_key=title_key(title, place=town), place=town,
                        employer=employer_key(employer), level=title_level(title),
-                       hours=tuple(hours), times=working_times(description), numbers=numbers)
+                       hours=tuple(hours), times=working_times(description), numbers=numbers,
+                       title_numbers=frozenset(re.findall(r"\d+", title)), words=word_set,
+                       numbered=numbered)
+
+
+def _numbers_in_context(words: list[str]) -> frozenset[tuple[str, str, str]]:
+    """(word before, word after, number) of each number in a text that sits between two
+    words ('met 18 collega s' → ('met', 'collega', '18'))."""
+    return frozenset(
+        (words[i - 1], words[i + 1], word) for i, word in enumerate(words[1:-1], start=1)
+        if word.isdigit() and not words[i - 1].isdigit() and not words[i + 1].isdigit())
+
+
+def number_conflicts(a: Fingerprint, b: Fingerprint) -> int:
+    """How many places both texts fill with other numbers: the same words around ('met
+    ... collega s') but no number in common there ('18' in one, '6' in the other). A
+    copy keeps its numbers (an agency turning a monthly salary into an hourly wage
+    words it otherwise); two jobs written on one template differ in them."""
+    if not a.numbered or not b.numbered:
+        return 0
+    in_a: dict[tuple[str, str], set[str]] = {}
+    for before, after, number in a.numbered:
+        in_a.setdefault((before, after), set()).add(number)
+    in_b: dict[tuple[str, str], set[str]] = {}
+    for before, after, number in b.numbered:
+        if (before, after) in in_a:
+            in_b.setdefault((before, after), set()).add(number)
+    return sum(not in_a[context] & numbers for context, numbers in in_b.items())
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -341,11 +385,36 @@ def title_relation(a: Fingerprint, b: Fingerprint) -> str:
     words the other lacks ('Azure Cloud Engineer', 'Azure Integration Engineer')."""
     words_a, words_b = a.title_key.split(), b.title_key.split()
     extra_a, extra_b = _uncovered(words_a, words_b), _uncovered(words_b, words_a)
-    if extra_a and extra_b and words_a and words_b:
-        return "differs"
+    if (extra_a and extra_b and words_a and words_b) or (
+            a.title_numbers and b.title_numbers and not a.title_numbers & b.title_numbers):
+        return "differs"  # or other numbers: 'groep 4-5', 'groep 6-7-8'
     if extra_a or extra_b or a.level != b.level:  # 'Senior X' to 'X' adds a word too
         return "extends"
     return "same"
+
+
+def names_own_title(a: Fingerprint, b: Fingerprint) -> bool:
+    """Whether either text names a word of its own title that the other title and the
+    other text lack: 'Data Engineer' in one text, 'BI Consultant' in the other, is two
+    jobs written on one template. A board's or agency's new title ('Bezorger bakwagen'
+    for 'Chauffeur') is not in the text it copied, so it is no such sign."""
+    if a.words is None or b.words is None:
+        return False
+    words_a, words_b = a.title_key.split(), b.title_key.split()
+    for own, other, extra in ((a, b, _uncovered(words_a, words_b)),
+                              (b, a, _uncovered(words_b, words_a))):
+        for word in extra:
+            if len(word) < 4:
+                continue
+            hashed = np.uint32(zlib.crc32(word.encode()))
+            if _contains(own.words, hashed) and not _contains(other.words, hashed):
+                return True
+    return False
+
+
+def _contains(sorted_values: np.ndarray, value: np.uint32) -> bool:
+    position = int(np.searchsorted(sorted_values, value))
+    return position < len(sorted_values) and sorted_values[position] == value
 
 
 def text_overlap(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
@@ -361,6 +430,9 @@ def text_overlap(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
     return jaccard, min(1.0, estimated / min(a.size, b.size))
 
 
+NUMBER_CONFLICTS = 2  # places filled with other numbers that make two postings two jobs
+
+
 def places_agree(a: Fingerprint, b: Fingerprint) -> bool:
     """Whether two places can be the same (unknown agrees with anything)."""
     if not a.place or not b.place or a.place == b.place:
@@ -370,7 +442,8 @@ def places_agree(a: Fingerprint, b: Fingerprint) -> bool:
 
 def contradicts(a: Fingerprint, b: Fingerprint) -> bool:
     """Whether two postings name facts that cannot both hold for one job: another place,
-    another seniority, other hours per week, other working times."""
+    another seniority, other hours per week, other working times, other numbers in the
+    same words (`number_conflicts`)."""
     if not places_agree(a, b):
         return True
     if a.level and b.level and not a.level & b.level:
@@ -379,7 +452,9 @@ def contradicts(a: Fingerprint, b: Fingerprint) -> bool:
             low <= other_high and other_low <= high
             for low, high in a.hours for other_low, other_high in b.hours):
         return True
-    return bool(a.times and b.times and not a.times & b.times)
+    if a.times and b.times and not a.times & b.times:
+        return True
+    return number_conflicts(a, b) >= NUMBER_CONFLICTS
 
 
 def _same_employer(a: Fingerprint, b: Fingerprint) -> bool | None:
@@ -400,22 +475,27 @@ def shared_weight(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray,
     return (shared / total if total > 0 else 0.0), shared
 
 
-# The verification score: a logistic model of "same job" over four features, fitted on
+# The verification score: a logistic model of "same job" over five features, fitted on
 # the candidate pairs of bench/dedup.py's generated reposts (seeds 1-3; checked on seeds
-# 4-6 and on real postings). `SAME_JOB` is the log-odds two postings need.
-SCORE_WEIGHTS = {"containment": 13.1, "titles": 3.3, "place": 4.6, "numbers": 5.5}
-SCORE_BIAS = -12.6
-SAME_JOB = 0.85  # probability 0.7
+# 4-6 and on real postings). Plain containment weighs against: text shared because it
+# is boilerplate is no sign of one job. `SAME_JOB` is the log-odds two postings need.
+SCORE_WEIGHTS = {"containment": 14.9, "plain_containment": -4.7, "titles": 3.0, "place": 4.4,
+                 "numbers": 6.3}
+SCORE_BIAS = -10.9
+SAME_JOB = 0.0  # probability 0.5
 # Titles that differ (each has words the other lacks, after '(m/v/x)', hours, the place
 # and such are gone) are one job only when the text says so clearly: a copy from an
 # agency that renamed the job ('Chauffeur' → 'Bezorger bakwagen') shares this much
-# job-specific text. An employer's own vacancies share its boilerplate, so under the
-# same employer name a renamed copy must be a near copy, and one whose title only adds
-# words ('Data Architect', 'AI & Data Architect') must share most of its text.
+# job-specific text. An employer's own vacancies share its boilerplate (real ones often
+# most of their text: 'Google Data Engineer' and 'Google Cloud Engineer' at one
+# employer share 90%), so under the same employer name a posting whose title adds
+# words or a seniority must be nearly the same text, a renamed one all but the same,
+# and one whose text names its own title (`names_own_title`) the same text.
 RENAMED_COPY = 0.45
+SAME_EMPLOYER_EXTENDED = 0.9
+SAME_EMPLOYER_RENAMED = 0.95
+SAME_EMPLOYER_OWN_TITLES = 0.99
 MIN_OVERLAP = 0.2  # whatever else agrees, less shared job-specific text is another job
-SAME_EMPLOYER_RENAMED = 0.9
-SAME_EMPLOYER_EXTENDED = 0.8
 
 
 def number_agreement(a: Fingerprint, b: Fingerprint) -> float:
@@ -445,12 +525,18 @@ def _score(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray | None,
     relation = title_relation(a, b)
     if relation != "same":
         if _same_employer(a, b):
-            needed = SAME_EMPLOYER_RENAMED if relation == "differs" else SAME_EMPLOYER_EXTENDED
+            if relation == "differs":
+                needed = SAME_EMPLOYER_OWN_TITLES if names_own_title(a, b) \
+                    else SAME_EMPLOYER_RENAMED
+            else:  # 'Senior Data Engineer' to 'Data Engineer' is as much as a new name
+                needed = SAME_EMPLOYER_RENAMED if a.level != b.level \
+                    else SAME_EMPLOYER_EXTENDED
             if text_overlap(a, b)[1] < needed:
                 return None
         elif relation == "differs" and containment < RENAMED_COPY:
             return None
     score = (SCORE_BIAS + SCORE_WEIGHTS["containment"] * containment
+             + SCORE_WEIGHTS["plain_containment"] * text_overlap(a, b)[1]
              + SCORE_WEIGHTS["titles"] * titles
              + SCORE_WEIGHTS["place"] * bool(a.place and b.place)
              + SCORE_WEIGHTS["numbers"] * number_agreement(a, b))
@@ -542,11 +628,13 @@ class DuplicateFinder:
 
     def find(self, print_: Fingerprint, *, exclude: str | None = None,
              remember: bool = True) -> str | None:
-        """The key of the job `print_` is a copy of, or None. With `remember`, a copy found
+        """The key of the job `print_` is a copy of, or None: the best scoring job none of
+        whose postings contradicts it (a 'Junior' copy of 'Data Scientist' does not join
+        the job that also holds 'Senior Data Scientist'). With `remember`, a copy found
         joins its job, so later copies can match it too."""
         excluded = self._job_of.get(exclude, exclude) if exclude is not None else None
         weights: np.ndarray | None = None
-        best: tuple[float, str] | None = None
+        scores: dict[str, float] = {}
         for key in self._candidates(print_):
             job = self._job_of[key]
             other = self._prints[key]
@@ -555,11 +643,13 @@ class DuplicateFinder:
             if weights is None:
                 weights = self.weights(print_)
             score = _score(print_, other, weights_a=weights, weights_b=self.weights(other))
-            if score is not None and (best is None or (score, job) > best):
-                best = (score, job)
-        if best is None:
+            if score is not None and score > scores.get(job, -np.inf):
+                scores[job] = score
+        job = next((job for job in sorted(scores, key=lambda j: (-scores[j], j))
+                    if not any(contradicts(print_, self._prints[member])
+                               for member in (job, *self._copies[job]))), None)
+        if job is None:
             return None
-        job = best[1]
         if remember and len(self._copies[job]) < COPIES_PER_JOB:
             self._copy_number += 1
             copy = f"{job}\x00{self._copy_number}"
@@ -638,7 +728,8 @@ class DuplicateFinder:
 
 _COLUMNS = {"vacancy_id": str, "content_hash": str, "version": int, "signature": bytes,
             "size": int, "title": str, "title_key": str, "place": str, "employer": str,
-            "grams": bytes, "gram_sentence": bytes, "sentences": bytes, "facts": str}
+            "grams": bytes, "gram_sentence": bytes, "sentences": bytes, "words": bytes,
+            "facts": str}
 
 
 def ensure_table(db: sqlite_utils.Database) -> None:
@@ -658,16 +749,18 @@ def _array(blob: bytes | None) -> np.ndarray | None:
 def save_fingerprint(db: sqlite_utils.Database, *, vacancy_id: str, content_hash: str,
                      print_: Fingerprint, title: str) -> None:
     facts = {"level": sorted(print_.level), "hours": [list(h) for h in print_.hours],
-             "times": sorted(list(t) for t in print_.times), "numbers": sorted(print_.numbers)}
+             "times": sorted(list(t) for t in print_.times), "numbers": sorted(print_.numbers),
+             "title_numbers": sorted(print_.title_numbers),
+             "numbered": sorted(list(n) for n in print_.numbered)}
     db.execute(
         "insert or replace into vacancy_fingerprints (vacancy_id, content_hash, version, "
         "signature, size, title, title_key, place, employer, grams, gram_sentence, sentences, "
-        "facts) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "words, facts) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [vacancy_id, content_hash, FINGERPRINT_VERSION,
          print_.signature.astype(np.uint32).tobytes(), print_.size, title, print_.title_key,
          print_.place, print_.employer,
          *(None if array is None else array.astype(np.uint32).tobytes()
-           for array in (print_.grams, print_.gram_sentence, print_.sentences)),
+           for array in (print_.grams, print_.gram_sentence, print_.sentences, print_.words)),
          json.dumps(facts)])
 
 
@@ -678,10 +771,13 @@ def _stored_print(row: dict[str, Any]) -> Fingerprint:
         title=title_trigrams(row["title"], place=row["place"]), title_key=row["title_key"],
         place=row["place"], employer=row["employer"], grams=_array(row["grams"]),
         gram_sentence=_array(row["gram_sentence"]), sentences=_array(row["sentences"]),
+        words=_array(row["words"]),
         level=frozenset(facts.get("level", ())),
         hours=tuple(tuple(h) for h in facts.get("hours", ())),  # type: ignore[misc]
         times=frozenset(tuple(t) for t in facts.get("times", ())),  # type: ignore[misc]
-        numbers=frozenset(facts.get("numbers", ())))
+        numbers=frozenset(facts.get("numbers", ())),
+        title_numbers=frozenset(facts.get("title_numbers", ())),
+        numbered=frozenset(tuple(n) for n in facts.get("numbered", ())))  # type: ignore[misc]
 
 
 OpenVacancy = tuple[str, str, str, str, str | None, str | None]
