@@ -1242,5 +1242,12 @@ def extract_many(records: Iterable[tuple[str, str]], *,
     component = _component(nlp)
     docs = (component.make_doc(nlp, title=title or "", description=description or "")
             for title, description in records)
-    for doc in nlp.pipe(docs, batch_size=batch_size):
+    skipped = [name for name in NOT_READ_BY_RULES if name in nlp.pipe_names]
+    for doc in nlp.pipe(docs, batch_size=batch_size, disable=skipped):
         yield doc._.requirements
+
+
+# Pipes whose output the rules never read: they read token texts, offsets and sentence
+# starts, not lemmas. Extraction skips these (they stay in the pipeline for nlp(text));
+# a rule that starts to read lemmas must take the lemmatizer off this list.
+NOT_READ_BY_RULES = ("lemmatizer",)

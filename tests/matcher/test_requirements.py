@@ -363,6 +363,28 @@ def test_extract_many_keeps_order_and_pipeline_is_cached():
     assert build_pipeline().pipe_names == ["lemmatizer", "sentencizer", "requirements"]
 
 
+def test_extraction_skips_only_pipes_whose_output_the_rules_do_not_read():
+    """extract_many skips the lemmatizer; with it the requirements must be the same."""
+    from matcher.requirements import _component
+
+    records = [
+        ("Orderpicker (m/v/x)", "Wat ga je doen?\nJe tilt dozen tot 23 kg en werkt in "
+         "ploegendienst, ook 's nachts.\nWat bieden wij?\nEen fiets van de zaak."),
+        ("Verzorgende IG", "Wie ben jij?\n- mbo-niveau 3\n- rijbewijs B is een pré\n"
+         "Tillen doe je met een tillift. Je werkt 24-32 uur per week."),
+        ("Data analyst", "What you'll do: you build dashboards. You work at a computer "
+         "all day, with no night shifts."),
+    ]
+    nlp = build_pipeline()
+    component = _component(nlp)
+    full = [doc._.requirements for doc in nlp.pipe(
+        component.make_doc(nlp, title=title, description=description)
+        for title, description in records)]
+    assert full == list(extract_many(records))
+    assert any(token.lemma_ for doc in nlp.pipe(
+        component.make_doc(nlp, title=t, description=d) for t, d in records) for token in doc)
+
+
 def test_plain_nlp_call_reads_the_text_as_description():
     doc = build_pipeline()("Wat ga je doen?\nJe tilt zware dozen en werkt in het weekend.")
     assert {"tillen", "avond_weekend"} <= codes(doc._.requirements)
