@@ -150,7 +150,7 @@ class StorePipeline:
                       seen_at: str) -> bool:
         """Store one vacancy under a savepoint and count it; False when it failed."""
         try:
-            with self.store.db.atomic():
+            with self.store.savepoint():
                 counted = self._store(vacancy, canonical, crawl=crawl, seen_at=seen_at)
         except Exception:  # noqa: BLE001 (one bad record must not cost the batch)
             logger.warning("%s could not be stored", vacancy.id, exc_info=True)

@@ -62,6 +62,9 @@ def scrapy_settings(*, settings: Settings) -> dict[str, Any]:
         # generator; its cache is keyed by the bound method, new for every request, so it
         # parsed our callbacks for every page. Our callbacks are covered by tests instead.
         "WARN_ON_GENERATOR_RETURN_VALUE": False,
+        # JOBDIR's queue on disk: Scrapy's default (LIFO) truncates its file at every pop,
+        # a system call per page; the FIFO queue reads its chunk files front to back.
+        "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
         "DOWNLOADER_MIDDLEWARES": {"crawlers.middlewares.RetryAfterMiddleware": 560},
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -226,7 +225,8 @@ class SourceSpider(Spider):
         return None, text
 
     def done(self, response: Response, record_ids: Any, *, unchanged: bool = False,
-             body_hash: str | None = None) -> PageDone:
+             body_hash: str | None = None, vacancies: tuple[Any, ...] = (),
+             next_url: str | None = None) -> PageDone:
         headers = response.headers
         url = _page_url(response)
         self.handled.add(url)
@@ -235,15 +235,16 @@ class SourceSpider(Spider):
             record_ids=tuple(record_ids), unchanged=unchanged,
             etag=_header(headers, "ETag"), last_modified=_header(headers, "Last-Modified"),
             lastmod=response.meta.get("lastmod"),
-            body_hash=body_hash or response.meta.get("body_hash"))
+            body_hash=body_hash or response.meta.get("body_hash"),
+            vacancies=vacancies, next_url=next_url)
 
     def result(self, response: Response, page: PageResult) -> Iterator[Any]:
         """The page's note with its vacancies (one item per page); problems are counted."""
         for problem in page.problems:
             self.report.error(problem)
-        done = self.done(response, [vacancy.id for vacancy in page.vacancies])
-        yield replace(done, vacancies=tuple(page.vacancies),
-                      next_url=getattr(page, "next_page", None))
+        yield self.done(response, [vacancy.id for vacancy in page.vacancies],
+                        vacancies=tuple(page.vacancies),
+                        next_url=getattr(page, "next_page", None))
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         """Count a failed request by kind; the crawl goes on."""

@@ -124,8 +124,30 @@ class VacancyStore:
     @contextlib.contextmanager
     def batch(self) -> Iterator[VacancyStore]:
         """Many writes as one transaction (a crawl stores pages in batches)."""
-        with self.db.atomic():
+        with self.savepoint():
             yield self
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[VacancyStore]:
+        """Writes that succeed or are undone together: a transaction of their own, or a
+        savepoint inside the transaction already open (one failed record of a batch is
+        undone alone). Unlike sqlite-utils' `atomic`, every savepoint has the same name:
+        a new name per savepoint is a new statement for SQLite to compile, and thousands
+        of them push the writes' prepared statements out of the statement cache."""
+        conn = self.db.conn
+        if not conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        conn.execute("SAVEPOINT vacancy_store")
+        try:
+            yield self
+        except BaseException:
+            if conn.in_transaction:  # an error may have ended the whole transaction
+                conn.execute("ROLLBACK TO SAVEPOINT vacancy_store")
+                conn.execute("RELEASE SAVEPOINT vacancy_store")
+            raise
+        conn.execute("RELEASE SAVEPOINT vacancy_store")
 
     def upsert(self, vacancy: Vacancy, *, seen_at: str | None = None,
                crawl: int | None = None, today: date | None = None) -> Change:
@@ -141,7 +163,7 @@ class VacancyStore:
         expired = vacancy.valid_through is not None and vacancy.valid_through < (
             today or date.today())
         status = "closed" if expired else "open"
-        with self.db.atomic():
+        with self.savepoint():
             self.db.execute("delete from vacancy_aliases where id = ?", [vacancy.id])
             rows = self._rows(
                 "select content_hash, first_seen, status, last_crawl, closed_at from vacancies "
@@ -201,7 +223,7 @@ class VacancyStore:
         closed canonical vacancy is reopened (unless past its validThrough)."""
         seen_at = seen_at or utc_now()
         content_hash = vacancy.content_hash()
-        with self.db.atomic():
+        with self.savepoint():
             rows = self._rows(
                 "select content_hash, first_seen, status from vacancy_aliases where id = ?",
                 [vacancy.id])
@@ -256,7 +278,7 @@ class VacancyStore:
         seen_at = seen_at or utc_now()
         today = today or date.today()
         counts = {"unchanged": 0, "updated": 0, "duplicates": 0}
-        with self.db.atomic():
+        with self.savepoint():
             for record_id in record_ids:
                 own = self.db.execute(
                     "update vacancies set last_seen = ?, last_crawl = coalesce(?, last_crawl), "
@@ -282,7 +304,7 @@ class VacancyStore:
         below `before_crawl`. A canonical vacancy closes when neither its own record nor
         any alias is still published. Returns the number of vacancies closed."""
         at = at or utc_now()
-        with self.db.atomic():
+        with self.savepoint():
             stale_aliases = [row for row in self.db.query(
                 "select id, canonical_id from vacancy_aliases where source = ? and "
                 "status = 'open' and last_crawl is not null and last_crawl < ?",
@@ -331,7 +353,7 @@ class VacancyStore:
         """Mark vacancies closed; their text and snapshots stay."""
         at = at or utc_now()
         closed = 0
-        with self.db.atomic():
+        with self.savepoint():
             for vacancy_id in vacancy_ids:
                 cursor = self.db.execute(
                     "update vacancies set status = 'closed', closed_at = ? "
