@@ -208,6 +208,42 @@ def _for_lowered(regex: re.Pattern[str]) -> re.Pattern[str] | None:
     return re.compile(regex.pattern, regex.flags & ~re.IGNORECASE)
 
 
+_FAST: dict[re.Pattern[str], re.Pattern[str] | None] = {}
+
+
+def _fast(regex: re.Pattern[str]) -> re.Pattern[str] | None:
+    try:
+        return _FAST[regex]
+    except KeyError:
+        _FAST[regex] = fast = _for_lowered(regex)
+        return fast
+
+
+def _search(regex: re.Pattern[str], text: str, lowered: str | None) -> re.Match[str] | None:
+    """regex.search(text); on `lowered` (text.lower(), or None when the text is not
+    plain) with the faster case-sensitive form when there is one. Positions are the same.
+    """
+    fast = _fast(regex) if lowered is not None else None
+    return fast.search(lowered) if fast is not None and lowered is not None \
+        else regex.search(text)
+
+
+def _finditer(regex: re.Pattern[str], text: str,
+              lowered: str | None) -> Iterator[re.Match[str]]:
+    """regex.finditer(text), like _search (matched text comes lower-cased then)."""
+    fast = _fast(regex) if lowered is not None else None
+    return fast.finditer(lowered) if fast is not None and lowered is not None \
+        else regex.finditer(text)
+
+
+def _match(regex: re.Pattern[str], text: str, lowered: str | None,
+           pos: int) -> re.Match[str] | None:
+    """regex.match(text, pos), like _search."""
+    fast = _fast(regex) if lowered is not None else None
+    return fast.match(lowered, pos) if fast is not None and lowered is not None \
+        else regex.match(text, pos)
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
@@ -456,12 +492,12 @@ def _codes_in(text: str, rules: RuleBook) -> set[str]:
     into C (find the words, look them up, join their keys) instead of a loop per word.
     """
     words = _WORDS.findall(text)
-    found = list(map(rules.word_codes.get, words))
+    found: list[frozenset[str] | None] = list(map(rules.word_codes.get, words))
     if None in found:
         for i, word in enumerate(words):
             if found[i] is None:
                 found[i] = _word_keys(word, rules)
-    return set().union(*found)
+    return set().union(*found)  # type: ignore[arg-type]  # no None is left
 
 
 def _word_keys(word: str, rules: RuleBook) -> frozenset[str]:
@@ -502,16 +538,19 @@ class Segment:
     worker: bool = True
     settled: bool = False
     hints: frozenset[str] = frozenset()
+    lowered: str | None = None  # text.lower() when the text is plain (see _plain_text)
 
     def settle(self, rules: RuleBook) -> Segment:
         if not self.settled:
             self.settled = True
             if self.source != "title":
-                self.worker = bool(rules.worker.search(self.text)) or (
-                    self.section == "intro" and bool(rules.worker.search(self.line)))
-                low = self.text.lower()
+                plain = self.lowered is not None
+                low = self.lowered if self.lowered is not None else self.text.lower()
+                self.worker = bool(_search(rules.worker, self.text, self.lowered)) or (
+                    self.section == "intro" and bool(_search(
+                        rules.worker, self.line, self.line.lower() if plain else None)))
                 if any(stem in low for stem in _APPLY_STEMS) and \
-                        rules.apply_sentence.search(self.text):
+                        _search(rules.apply_sentence, self.text, self.lowered):
                     self.section = "apply"
         return self
 
@@ -624,6 +663,7 @@ class _Reading:
     doc_codes: list[set[str]] = field(default_factory=list)
     negated: set[str] = field(default_factory=set)
     doc_text: str | None = None
+    plain: bool = False  # title and description are plain text (see _plain_text)
 
 
 # "als <beroep>" in a task sentence names the job; not in experience or growth wording.
@@ -686,17 +726,19 @@ class RequirementsComponent:
         parts: list[str] = []
         position = 0
         rules = self.rules
-        plain = _plain_text(reading.title) and _plain_text(reading.description)
+        plain = reading.plain = _plain_text(reading.title) and _plain_text(reading.description)
         for seg in reading.segments:
             codes: set[str] = set()
             lowered = seg.text.lower()
+            if plain:
+                seg.lowered = lowered
             keys = _codes_in(lowered, rules)
             seg.hints = frozenset(k for k in keys if k[0] == "#")
             for key in keys:
                 if key[0] == "#":
                     continue
                 if key[0] == "!":
-                    if rules.reassurance[key[1:]].search(seg.text):
+                    if _search(rules.reassurance[key[1:]], seg.text, seg.lowered):
                         reading.negated.add(key[1:])
                     continue
                 code, number = key.split("#")
@@ -747,6 +789,7 @@ class RequirementsComponent:
         language = detect_language(reading.description or reading.title, rules)
         negated = set(reading.negated)
         doc_text = reading.doc_text if reading.doc_text is not None else doc.text
+        doc_lower = doc_text.lower() if reading.plain else None
         tokens = _Tokens(doc)
         candidates: dict[str, list[_Candidate]] = {}
         for sent in tokens.sentences(doc_text):
@@ -756,12 +799,14 @@ class RequirementsComponent:
             if seg_index < 0:
                 continue
             seg = reading.doc_segments[seg_index]
+            low = doc_lower[sent.start_char:sent.end_char] if doc_lower is not None else None
             for code in reading.doc_codes[seg_index]:
                 items = rules.patterns[code]
-                for match in rules.code_regex[code].finditer(text):
-                    pattern = items[int(next(k for k, v in match.groupdict().items()
-                                             if v is not None and k.startswith("p"))[1:])]
-                    verdict = self._judge(tokens, doc_text, sent, match, pattern, seg)
+                for match in _finditer(rules.code_regex[code], text, low):
+                    # the one alternative (?P<pN>...) that matched closed last
+                    pattern = items[int((match.lastgroup or "p0")[1:])]
+                    verdict = self._judge(tokens, (doc_text, doc_lower), sent, (text, low),
+                                          match, pattern, seg)
                     if verdict == "negated":
                         negated.add(code)
                     elif verdict == "ok":
@@ -792,11 +837,16 @@ class RequirementsComponent:
         fields = self._fields(reading)
         return Requirements(demands=demands, language=language, **fields)
 
-    def _judge(self, tokens: _Tokens, doc_text: str, sent: _Sentence, match: re.Match[str],
-               pattern: DemandPattern, seg: Segment) -> str:
-        """'ok' for a demand, 'negated' for a negated cue, 'skip' for a cue out of place."""
+    def _judge(self, tokens: _Tokens, doc: tuple[str, str | None], sent: _Sentence,
+               texts: tuple[str, str | None], match: re.Match[str], pattern: DemandPattern,
+               seg: Segment) -> str:
+        """'ok' for a demand, 'negated' for a negated cue, 'skip' for a cue out of place.
+
+        `doc` and `texts` are the text of the doc and of the sentence, each with its
+        lower-case form when plain (see _search).
+        """
         rules = self.rules
-        text = sent.text
+        text, low = texts
         start = sent.start_char + match.start()
         # a negation before the cue, inside its clause, or a cancelling phrase after it
         first = bisect_right(tokens.idx, start) - 1
@@ -804,10 +854,10 @@ class RequirementsComponent:
             lower = tokens.lower[i]
             if i != first and lower in self.clause_break_ids:
                 break
-            if lower in self.negation_ids and not rules.not_negating.match(
-                    doc_text, tokens.idx[i]):
+            if lower in self.negation_ids and not _match(
+                    rules.not_negating, doc[0], doc[1], tokens.idx[i]):
                 return "negated"
-        if rules.negation_after.match(text, match.end()):
+        if _match(rules.negation_after, text, low, match.end()):
             return "negated"
         if seg.section in NO_DEMAND_SECTIONS:
             return "skip"
@@ -816,13 +866,13 @@ class RequirementsComponent:
         if pattern.worker and seg.section == "other" and not seg.worker and not seg.bullet:
             return "skip"
         distractor = rules.distractors.get(pattern.code)
-        if distractor is not None and distractor.search(text):
+        if distractor is not None and _search(distractor, text, low):
             return "skip"
-        if rules.optional_only is not None and _MAYBE_OPTIONAL.search(text) and any(
+        if rules.optional_only is not None and _search(_MAYBE_OPTIONAL, text, low) and any(
                 m.start() <= match.start() < m.end()
-                for m in rules.optional_only.finditer(text)):
+                for m in _finditer(rules.optional_only, text, low)):
             return "skip"
-        if pattern.requires is not None and not pattern.requires.search(text):
+        if pattern.requires is not None and not _search(pattern.requires, text, low):
             return "skip"
         return "ok"
 
