@@ -208,15 +208,16 @@ def _for_lowered(regex: re.Pattern[str]) -> re.Pattern[str] | None:
     return re.compile(regex.pattern, regex.flags & ~re.IGNORECASE)
 
 
-_FAST: dict[re.Pattern[str], re.Pattern[str] | None] = {}
+# id of a pattern -> the pattern (kept alive, so the id stays its own) and its fast form;
+# by id because a compiled pattern hashes its whole program on every lookup
+_FAST: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
 
 
 def _fast(regex: re.Pattern[str]) -> re.Pattern[str] | None:
-    try:
-        return _FAST[regex]
-    except KeyError:
-        _FAST[regex] = fast = _for_lowered(regex)
-        return fast
+    entry = _FAST.get(id(regex))
+    if entry is None or entry[0] is not regex:
+        entry = _FAST[id(regex)] = (regex, _for_lowered(regex))
+    return entry[1]
 
 
 def _search(regex: re.Pattern[str], text: str, lowered: str | None) -> re.Match[str] | None:
@@ -234,6 +235,26 @@ def _finditer(regex: re.Pattern[str], text: str,
     fast = _fast(regex) if lowered is not None else None
     return fast.finditer(lowered) if fast is not None and lowered is not None \
         else regex.finditer(text)
+
+
+def _sub_blank(regex: re.Pattern[str], text: str,
+               lowered: str | None) -> tuple[str, str | None]:
+    """regex.sub(" ", text) and, when the text is plain, its lower-case form, like _search."""
+    fast = _fast(regex) if lowered is not None else None
+    if fast is None or lowered is None:
+        out = regex.sub(" ", text)
+        return out, (out.lower() if lowered is not None else None)
+    spans = [m.span() for m in fast.finditer(lowered)]
+    if not spans:
+        return text, lowered
+    pieces: list[str] = []
+    low_pieces: list[str] = []
+    last = 0
+    for begin, end in spans:
+        pieces += [text[last:begin], " "]
+        low_pieces += [lowered[last:begin], " "]
+        last = end
+    return "".join([*pieces, text[last:]]), "".join([*low_pieces, lowered[last:]])
 
 
 def _match(regex: re.Pattern[str], text: str, lowered: str | None,
@@ -993,15 +1014,22 @@ def _clause_around(text: str, start: int, end: int) -> str:
     return text[left:right]
 
 
-def _optional(text: str, start: int, end: int, rules: dict[str, Any]) -> bool:
-    """A mention that is only preferred ("een pré", "bij voorkeur") or offered, not required."""
+def _optional(text: str, start: int, end: int, rules: dict[str, Any],
+              lowered: str | None = None) -> bool:
+    """A mention that is only preferred ("een pré", "bij voorkeur") or offered, not required.
+
+    `lowered` is text.lower() when the text is plain (see _search), else None.
+    """
     left = max(text.rfind(c, 0, start) for c in ";(.,") + 1
     rights = [i for i in (text.find(c, end) for c in ";.") if i != -1]
     right = min(rights) if rights else len(text)
     comma = text.find(",", end, right)
-    after = text[end:comma if comma != -1 else right]
-    return bool(rules["optional_before"].search(text[left:start])
-                or rules["optional_after"].search(after))
+    stop = comma if comma != -1 else right
+    low = lowered is not None
+    return bool(_search(rules["optional_before"], text[left:start],
+                        lowered[left:start] if low else None)
+                or _search(rules["optional_after"], text[end:stop],
+                           lowered[end:stop] if low else None))
 
 
 _HOURS_SKIP_AFTER = re.compile(
@@ -1137,16 +1165,19 @@ _EDU_FALSE = re.compile(
     re.IGNORECASE)
 
 
-_LEVEL_REGEX: dict[int, re.Pattern[str]] = {}
+_LEVEL_REGEX: dict[int, tuple[dict[str, re.Pattern[str]], re.Pattern[str]]] = {}
+_WO_CONTEXT = re.compile(r"opleiding|niveau|denk|hbo|master|diploma|afgerond|achtergrond|degree",
+                         re.IGNORECASE)
 
 
-def _levels_regex(key: int, levels: dict[str, re.Pattern[str]]) -> re.Pattern[str]:
+def _levels_regex(levels: dict[str, re.Pattern[str]]) -> re.Pattern[str]:
     """All education levels in one pattern, each a named group (lowest levels last)."""
-    if key not in _LEVEL_REGEX:
-        _LEVEL_REGEX[key] = re.compile(
+    entry = _LEVEL_REGEX.get(id(levels))
+    if entry is None or entry[0] is not levels:
+        entry = _LEVEL_REGEX[id(levels)] = (levels, re.compile(
             "|".join(f"(?P<{level}>{regex.pattern})" for level, regex in levels.items()),
-            re.IGNORECASE)
-    return _LEVEL_REGEX[key]
+            re.IGNORECASE))
+    return entry[1]
 
 
 def read_education(segments: list[Segment], rules: dict[str, Any]) -> str | None:
@@ -1154,19 +1185,17 @@ def read_education(segments: list[Segment], rules: dict[str, Any]) -> str | None
     levels: list[int] = []
     for seg in segments:
         text = seg.text.replace("\\", "")
-        if not _EDU_CONTEXT.search(text) and seg.section != "title":
+        low = seg.lowered.replace("\\", "") if seg.lowered is not None else None
+        if not _search(_EDU_CONTEXT, text, low) and seg.section != "title":
             continue
-        clean = _EDU_FALSE.sub(" ", text)
-        for m in _levels_regex(id(rules), rules["levels"]).finditer(clean):
+        clean, clean_low = _sub_blank(_EDU_FALSE, text, low)
+        for m in _finditer(_levels_regex(rules["levels"]), clean, clean_low):
             level = m.lastgroup or ""
-            if True:
-                if level == "wo" and not re.search(r"opleiding|niveau|denk|hbo|master|"
-                                                   r"diploma|afgerond|achtergrond|degree",
-                                                   clean, re.IGNORECASE):
-                    continue
-                if _optional(clean, m.start(), m.end(), rules):
-                    continue
-                levels.append(EDUCATION_LEVELS.index(level))
+            if level == "wo" and not _search(_WO_CONTEXT, clean, clean_low):
+                continue
+            if _optional(clean, m.start(), m.end(), rules, clean_low):
+                continue
+            levels.append(EDUCATION_LEVELS.index(level))
     return EDUCATION_LEVELS[min(levels)] if levels else None
 
 
@@ -1206,13 +1235,15 @@ def read_experience(segments: list[Segment], rules: dict[str, Any]) -> float | N
     those words only when no years were named, and only until "ruime ervaring".
     """
     numbers: list[float] = []
-    lowered_texts = [seg.text.replace("\\", "").lower() for seg in segments]
-    for lowered in lowered_texts:
-        for m in rules["years"].finditer(lowered):
+    # lower-cased texts, each with whether it is plain (then the fast patterns hold)
+    texts = [(seg.text.replace("\\", "").lower(), seg.lowered is not None) for seg in segments]
+    for lowered, plain in texts:
+        for m in _finditer(rules["years"], lowered, lowered if plain else None):
             clause = _clause_around(lowered, m.start(), m.end())
-            if not rules["years_context"].search(clause):
+            fast = clause if plain else None
+            if not _search(rules["years_context"], clause, fast):
                 continue
-            if rules["optional"].search(clause) or _NOT_EXPERIENCE_YEARS.search(clause):
+            if _search(rules["optional"], clause, fast) or _NOT_EXPERIENCE_YEARS.search(clause):
                 continue
             years = _number(m.group("n1"))
             if years <= 15:
@@ -1220,13 +1251,14 @@ def read_experience(segments: list[Segment], rules: dict[str, Any]) -> float | N
     if numbers:
         return max(numbers)
     required = False
-    for lowered in lowered_texts:
+    for lowered, plain in texts:
         for clause in _CLAUSE_SPLIT.split(lowered):
-            if rules["several"].search(clause):
-                if not rules["optional"].search(clause):
+            fast = clause if plain else None
+            if _search(rules["several"], clause, fast):
+                if not _search(rules["optional"], clause, fast):
                     return 2.0
-            elif not required and rules["required"].search(clause) and \
-                    not rules["optional"].search(clause):
+            elif not required and _search(rules["required"], clause, fast) and \
+                    not _search(rules["optional"], clause, fast):
                 required = True
     return 1.0 if required else None
 
