@@ -34,7 +34,7 @@ import re
 import unicodedata
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,10 +44,10 @@ from datasketch import MinHash, MinHashLSH
 
 logger = logging.getLogger(__name__)
 
-FINGERPRINT_VERSION = 2
-NUM_PERM = 128
+FINGERPRINT_VERSION = 4
+NUM_PERM = 64
 SHINGLE_WORDS = 3
-LSH_THRESHOLD = 0.3
+LSH_THRESHOLD = 0.5
 # Sentences shared with at most this many jobs propose those jobs as candidates.
 CANDIDATE_JOBS_PER_SENTENCE = 12
 CANDIDATE_JOBS = 12  # of those, the jobs sharing the most sentences are verified
@@ -65,11 +65,15 @@ _LEVELS = {"junior": "junior", "starter": "junior", "trainee": "trainee", "medio
            "stagiaire": "stage", "afstudeeropdracht": "stage", "afstudeerder": "stage",
            "werkstudent": "student", "bijbaan": "student"}
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_WORD_START = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 # Where a sentence ends in (ASCII-folded) text: end marks before a space, colons, line
 # breaks, bullets and Markdown emphasis.
-_SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|:\s|\n+|\s[-*]\s|\*\*|\|")
+_SENTENCE_END = r"[.!?;]+(?=\s|$)|:\s|\n+|\s[-*]\s|\*\*|\|"
+_TOKEN = re.compile(rf"[a-z0-9]+|{_SENTENCE_END}")  # words and sentence ends
 _HOURS = re.compile(r"(?<![\d.,:])(\d{1,2})(?:\s*(?:-|tot|a|/)\s*(\d{1,2}))?\s*(?:uur|uren|u)\b")
-_FTE = re.compile(r"(?<![\d.,])(0[.,]\d{1,2}|1(?:[.,]0{1,2})?)(?:\s*(?:-|tot|a)\s*(0[.,]\d{1,2}|1(?:[.,]0{1,2})?))?\s*fte\b")
+_HOUR_UNIT = re.compile(r"\b(?:uur|uren|u)\b")
+_FTE_NUMBER = r"(0[.,]\d{1,2}|1(?:[.,]0{1,2})?)"
+_FTE = re.compile(rf"(?<![\d.,]){_FTE_NUMBER}(?:\s*(?:-|tot|a)\s*{_FTE_NUMBER})?\s*fte\b")
 _WEEK_AFTER = re.compile(r"\s*(?:per|p\.?|/|in de)\s*(?:week|wk)\b|\s*p\.?w\b")
 _TIMES = re.compile(r"(?<![\d.,:])(\d{1,2})[.:](\d{2})\s*(?:-|tot|t/m)\s*(\d{1,2})[.:](\d{2})")
 _PLACE_PREFIX = re.compile(r"^(?:regio|omgeving|rondom|nabij|gemeente)\s+")
@@ -159,12 +163,18 @@ def place_in_text(text: str) -> str | None:
 
 def hours_per_week(text: str, *, title: bool = False) -> tuple[tuple[int, int], ...]:
     """The hours per week a text names, as (lowest, highest) ranges: '32 tot 40 uur per
-    week' → ((32, 40),), '0,8 fte' → ((28, 32),). In a title any 'N uur' counts; in a description only hours said
-    to be per week or named with 'uren per week' just before, so '24 uur per dag' or
-    'reageer binnen 48 uur' do not."""
-    plain = _ascii(text)
+    week' → ((32, 40),), '0,8 fte' → ((28, 32),). In a title any 'N uur' counts; in a
+    description only hours said to be per week or named with 'uren per week' just
+    before, so '24 uur per dag' or 'reageer binnen 48 uur' do not."""
+    return _hours(_ascii(text), title=title)
+
+
+def _hours(plain: str, *, title: bool) -> tuple[tuple[int, int], ...]:
     found: set[tuple[int, int]] = set()
-    for match in _HOURS.finditer(plain):
+    for unit in _HOUR_UNIT.finditer(plain):  # find 'uur' first: cheaper than every digit
+        match = _HOURS.search(plain, max(0, unit.start() - 16), unit.end())
+        if match is None:
+            continue
         low = int(match.group(1))
         high = int(match.group(2) or low)
         if not 4 <= low <= high <= 48:
@@ -172,7 +182,7 @@ def hours_per_week(text: str, *, title: bool = False) -> tuple[tuple[int, int], 
         if title or _WEEK_AFTER.match(plain, match.end()) or \
                 "week" in plain[max(0, match.start() - 25):match.start()]:
             found.add((low, high))
-    for match in _FTE.finditer(plain):  # '0,8 - 1,0 fte': 29 to 40 hours
+    for match in _FTE.finditer(plain) if "fte" in plain else ():  # '0,8 - 1,0 fte': 28-40
         low_fte = float(match.group(1).replace(",", "."))
         high_fte = float((match.group(2) or match.group(1)).replace(",", "."))
         if 0 < low_fte <= high_fte <= 1:
@@ -227,7 +237,10 @@ def _shingles(hashed: np.ndarray, size: int) -> np.ndarray:
 def _minhash_values(grams: np.ndarray) -> np.ndarray:
     if len(grams) == 0:
         return _EMPTY_SIGNATURE.copy()
-    return ((grams.astype(np.uint64)[:, None] * _A + _B) >> _SHIFT).min(axis=0).astype(np.uint32)
+    values = np.multiply.outer(grams.astype(np.uint64), _A)
+    values += _B
+    values >>= _SHIFT
+    return values.min(axis=0).astype(np.uint32)
 
 
 def signature(description: str, *, size: int = SHINGLE_WORDS) -> tuple[np.ndarray, np.ndarray]:
@@ -243,20 +256,28 @@ def signature(description: str, *, size: int = SHINGLE_WORDS) -> tuple[np.ndarra
     return _minhash_values(grams), grams.astype(np.uint32)
 
 
-def _sentences(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The words of a text, the sentence each word is in, and a hash per sentence."""
-    words: list[str] = []
-    word_sentence: list[int] = []
-    hashes: list[int] = []
-    for piece in _SENTENCE_END.split(_ascii(text)):
-        sentence = _NON_WORD.sub(" ", piece).split()
-        if not sentence:
-            continue
-        word_sentence.extend([len(hashes)] * len(sentence))
-        hashes.append(zlib.crc32(" ".join(sentence).encode()))
-        words.extend(sentence)
-    return (words, np.asarray(word_sentence, dtype=np.uint32),
-            np.asarray(hashes, dtype=np.uint32))
+def _sentences(plain: str) -> tuple[list[str], np.ndarray]:
+    """The words of an ASCII-folded text and the sentence (0, 1, ...) each word is in."""
+    tokens = _TOKEN.findall(plain)
+    ends = np.fromiter((token[0] not in _WORD_START for token in tokens), dtype=bool,
+                       count=len(tokens))
+    words = [token for token in tokens if token[0] in _WORD_START]
+    if not words:
+        return words, np.empty(0, dtype=np.intp)
+    opened = np.cumsum(ends)[~ends]  # sentence ends before each word; renumber 0, 1, ...
+    return words, np.cumsum(np.r_[False, opened[1:] != opened[:-1]])
+
+
+def _sentence_hashes(hashed: np.ndarray, word_sentence: np.ndarray, *,
+                     shortest: int = 4) -> np.ndarray:
+    """A 32-bit hash (of its words' hashes and their order) per distinct sentence of at
+    least `shortest` words, sorted."""
+    starts = np.flatnonzero(np.r_[True, word_sentence[1:] != word_sentence[:-1]])
+    position = (np.arange(len(word_sentence)) - starts[word_sentence]).astype(np.uint64)
+    keys = (hashed * _MIX[0] + (position + np.uint64(1)) * _MIX[1]) & np.uint64(0xFFFFFFFF)
+    sums = np.add.reduceat(keys, starts) & np.uint64(0xFFFFFFFF)
+    long_enough = np.diff(np.r_[starts, len(word_sentence)]) >= shortest
+    return np.unique(sums[long_enough]).astype(np.uint32)
 
 
 @dataclass(frozen=True)
@@ -270,9 +291,7 @@ class Fingerprint:
     place: str | None
     employer: str | None = None
     grams: np.ndarray | None = None  # hashed n-grams, sorted; None: estimate from signature
-    # The sentence (an index into `sentences`) each of `grams` starts in, and a hash per
-    # sentence: boilerplate is found by sentence.
-    gram_sentence: np.ndarray | None = None
+    # The distinct sentences of four words or more, hashed: copies share some whole.
     sentences: np.ndarray | None = None
     level: frozenset[str] = frozenset()
     hours: tuple[tuple[int, int], ...] = ()
@@ -280,51 +299,53 @@ class Fingerprint:
     numbers: frozenset[str] = field(default_factory=frozenset)
     title_numbers: frozenset[str] = field(default_factory=frozenset)  # 'groep 4-5': {4, 5}
     words: np.ndarray | None = None  # the text's distinct words, hashed (CRC-32), sorted
-    # Each number with the words around it: ('met', 'collega', '18') for 'met 18 collega's'.
-    numbered: frozenset[tuple[str, str, str]] = field(default_factory=frozenset)
+    # The numbers between each two words: {('met', 'collega'): {'18'}} for 'met 18 collega's'.
+    numbered: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     def minhash(self) -> MinHash:
-        """The signature as datasketch's MinHash, for its LSH index."""
-        return MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=self.signature,
-                       permutations=_PERMUTATIONS, scheme=_SCHEME)
+        """The signature as datasketch's MinHash, for its LSH index (made once)."""
+        made = self.__dict__.get("_minhash")
+        if made is None:
+            made = MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=self.signature,
+                           permutations=_PERMUTATIONS, scheme=_SCHEME)
+            object.__setattr__(self, "_minhash", made)
+        return made
 
 
 def fingerprint(*, title: str, description: str, place: str | None,
                 employer: str | None = None) -> Fingerprint:
     """The fingerprint of a vacancy's published text (pure)."""
     town = place_key(place) or place_in_text(description)
-    words, word_sentence, sentences = _sentences(description)
+    plain = _ascii(description)
+    words, word_sentence = _sentences(plain)
     if not words:  # no text: the title stands in for it
-        words, word_sentence, sentences = _sentences(title)
+        words, word_sentence = _sentences(_ascii(title))
+    numbers: set[str] = set()
+    numbered: dict[tuple[str, str], set[str]] = {}
     if words:
         hashed = _word_hashes(words)
-        grams, first = np.unique(_shingles(hashed, SHINGLE_WORDS), return_index=True)
+        grams = np.unique(_shingles(hashed, SHINGLE_WORDS))
         word_set = np.unique(hashed).astype(np.uint32)
-        gram_sentence = word_sentence[first]
-        numbers = frozenset(word for word in words if word.isdigit() and word.strip("0"))
-        numbered = _numbers_in_context(words)
+        sentences = _sentence_hashes(hashed, word_sentence)
+        last = len(words) - 1
+        for i in [i for i, word in enumerate(words) if word.isdigit()]:
+            if words[i].strip("0"):
+                numbers.add(words[i])
+            if 0 < i < last and not words[i - 1].isdigit() and not words[i + 1].isdigit():
+                numbered.setdefault((words[i - 1], words[i + 1]), set()).add(words[i])
     else:
-        grams, gram_sentence = np.empty(0, np.uint64), np.empty(0, np.uint32)
-        numbers = frozenset()
-        numbered = frozenset()
-        word_set = np.empty(0, np.uint32)
-    hours = sorted(set(hours_per_week(title, title=True)) | set(hours_per_week(description)))
+        grams = np.empty(0, np.uint64)
+        word_set, sentences = np.empty(0, np.uint32), np.empty(0, np.uint32)
+    hours = sorted(set(_hours(_ascii(title), title=True)) | set(_hours(plain, title=False)))
     return Fingerprint(signature=_minhash_values(grams), size=len(grams),
-                       grams=grams.astype(np.uint32), gram_sentence=gram_sentence,
+                       grams=grams.astype(np.uint32),
                        sentences=sentences, title=title_trigrams(title, place=town),
                        title_key=title_key(title, place=town), place=town,
                        employer=employer_key(employer), level=title_level(title),
-                       hours=tuple(hours), times=working_times(description), numbers=numbers,
+                       hours=tuple(hours), times=working_times(plain),
+                       numbers=frozenset(numbers),
                        title_numbers=frozenset(re.findall(r"\d+", title)), words=word_set,
-                       numbered=numbered)
-
-
-def _numbers_in_context(words: list[str]) -> frozenset[tuple[str, str, str]]:
-    """(word before, word after, number) of each number in a text that sits between two
-    words ('met 18 collega s' → ('met', 'collega', '18'))."""
-    return frozenset(
-        (words[i - 1], words[i + 1], word) for i, word in enumerate(words[1:-1], start=1)
-        if word.isdigit() and not words[i - 1].isdigit() and not words[i + 1].isdigit())
+                       numbered={context: frozenset(found) for context, found in numbered.items()})
 
 
 def number_conflicts(a: Fingerprint, b: Fingerprint) -> int:
@@ -332,16 +353,9 @@ def number_conflicts(a: Fingerprint, b: Fingerprint) -> int:
     ... collega s') but no number in common there ('18' in one, '6' in the other). A
     copy keeps its numbers (an agency turning a monthly salary into an hourly wage
     words it otherwise); two jobs written on one template differ in them."""
-    if not a.numbered or not b.numbered:
-        return 0
-    in_a: dict[tuple[str, str], set[str]] = {}
-    for before, after, number in a.numbered:
-        in_a.setdefault((before, after), set()).add(number)
-    in_b: dict[tuple[str, str], set[str]] = {}
-    for before, after, number in b.numbered:
-        if (before, after) in in_a:
-            in_b.setdefault((before, after), set()).add(number)
-    return sum(not in_a[context] & numbers for context, numbers in in_b.items())
+    small, large = sorted((a.numbered, b.numbered), key=len)
+    return sum(1 for context, numbers in small.items()
+               if (other := large.get(context)) is not None and not numbers & other)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -465,14 +479,15 @@ def _same_employer(a: Fingerprint, b: Fingerprint) -> bool | None:
 
 def shared_weight(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray,
                   weights_b: np.ndarray) -> tuple[float, float]:
-    """(weighted containment, shared weight) of two texts whose 3-grams are weighted by
-    how job-specific they are: the summed weight of the 3-grams both have (each at the
-    lower of its two weights) and that sum's share of the lighter text's total."""
+    """(weighted containment, plain containment) of two texts whose 3-grams are weighted
+    by how job-specific they are: the summed weight of the 3-grams both have (each at
+    the lower of its two weights) as a share of the lighter text's total weight, and
+    the share of the shorter text's 3-grams the other has."""
     assert a.grams is not None and b.grams is not None
     _, in_a, in_b = np.intersect1d(a.grams, b.grams, assume_unique=True, return_indices=True)
     shared = float(np.minimum(weights_a[in_a], weights_b[in_b]).sum())
     total = min(float(weights_a.sum()), float(weights_b.sum()))
-    return (shared / total if total > 0 else 0.0), shared
+    return (shared / total if total > 0 else 0.0), len(in_a) / min(a.size, b.size)
 
 
 # The verification score: a logistic model of "same job" over five features, fitted on
@@ -482,7 +497,7 @@ def shared_weight(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray,
 SCORE_WEIGHTS = {"containment": 14.9, "plain_containment": -4.7, "titles": 3.0, "place": 4.4,
                  "numbers": 6.3}
 SCORE_BIAS = -10.9
-SAME_JOB = 0.0  # probability 0.5
+SAME_JOB = -1.0  # probability 0.27
 # Titles that differ (each has words the other lacks, after '(m/v/x)', hours, the place
 # and such are gone) are one job only when the text says so clearly: a copy from an
 # agency that renamed the job ('Chauffeur' → 'Bezorger bakwagen') shares this much
@@ -491,7 +506,8 @@ SAME_JOB = 0.0  # probability 0.5
 # employer share 90%), so under the same employer name a posting whose title adds
 # words or a seniority must be nearly the same text, a renamed one all but the same,
 # and one whose text names its own title (`names_own_title`) the same text.
-RENAMED_COPY = 0.45
+RENAMED_COPY = 0.3
+OWN_TITLES = 0.6  # each text names its own title: two jobs unless most text is shared
 SAME_EMPLOYER_EXTENDED = 0.9
 SAME_EMPLOYER_RENAMED = 0.95
 SAME_EMPLOYER_OWN_TITLES = 0.99
@@ -519,24 +535,25 @@ def _score(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray | None,
     if weights_a is None or weights_b is None:  # no corpus: every 3-gram counts as specific
         weights_a = np.ones(a.size)
         weights_b = np.ones(b.size)
-    containment, _ = shared_weight(a, b, weights_a=weights_a, weights_b=weights_b)
+    containment, plain = shared_weight(a, b, weights_a=weights_a, weights_b=weights_b)
     if containment < MIN_OVERLAP:
         return None
     relation = title_relation(a, b)
     if relation != "same":
         if _same_employer(a, b):
-            if relation == "differs":
-                needed = SAME_EMPLOYER_OWN_TITLES if names_own_title(a, b) \
-                    else SAME_EMPLOYER_RENAMED
-            else:  # 'Senior Data Engineer' to 'Data Engineer' is as much as a new name
-                needed = SAME_EMPLOYER_RENAMED if a.level != b.level \
-                    else SAME_EMPLOYER_EXTENDED
-            if text_overlap(a, b)[1] < needed:
+            if names_own_title(a, b):
+                needed = SAME_EMPLOYER_OWN_TITLES
+            elif relation == "differs" or a.level != b.level:
+                needed = SAME_EMPLOYER_RENAMED  # 'Senior X' to 'X' is as much a new name
+            else:
+                needed = SAME_EMPLOYER_EXTENDED
+            if plain < needed:
                 return None
-        elif relation == "differs" and containment < RENAMED_COPY:
+        elif relation == "differs" and containment < (
+                OWN_TITLES if names_own_title(a, b) else RENAMED_COPY):
             return None
     score = (SCORE_BIAS + SCORE_WEIGHTS["containment"] * containment
-             + SCORE_WEIGHTS["plain_containment"] * text_overlap(a, b)[1]
+             + SCORE_WEIGHTS["plain_containment"] * plain
              + SCORE_WEIGHTS["titles"] * titles
              + SCORE_WEIGHTS["place"] * bool(a.place and b.place)
              + SCORE_WEIGHTS["numbers"] * number_agreement(a, b))
@@ -569,8 +586,8 @@ class GramCounts:
     def add(self, grams: np.ndarray, *, step: int = 1) -> None:
         """Count distinct `grams` once more (step 1) or once less (step -1)."""
         for row, cells in zip(self._rows, self._cells(grams), strict=True):
-            if step > 0:
-                np.add.at(row, cells, 1)  # two 3-grams may share a cell
+            if step > 0:  # (two 3-grams of one text in one cell count once: rare, harmless)
+                row[cells] = np.minimum(row[cells], np.uint16(0xFFFE)) + np.uint16(1)
             else:
                 counts = np.bincount(cells.astype(np.intp), minlength=0)
                 used = np.nonzero(counts)[0]
@@ -671,7 +688,7 @@ class DuplicateFinder:
             keys |= self._by_title.get((print_.title_key, print_.place), set())
         if print_.sentences is not None and len(print_.sentences):
             shared: Counter[str] = Counter()
-            for sentence in set(print_.sentences.tolist()):
+            for sentence in print_.sentences.tolist():
                 jobs = self._jobs_with.get(sentence)
                 if jobs and len(jobs) <= CANDIDATE_JOBS_PER_SENTENCE:
                     shared.update(jobs)
@@ -695,7 +712,7 @@ class DuplicateFinder:
                 self._job_grams[job] = new if known is None else np.union1d(known, new)
         if print_.sentences is not None:
             counted = self._job_sentences[job]
-            for sentence in set(print_.sentences.tolist()):
+            for sentence in print_.sentences.tolist():
                 if counted[sentence] == 0:
                     jobs = self._jobs_with.setdefault(sentence, set())
                     if jobs is not None:
@@ -713,7 +730,7 @@ class DuplicateFinder:
         self._by_title.get((print_.title_key, print_.place or ""), set()).discard(key)
         if print_.sentences is not None:
             counted = self._job_sentences[job]
-            for sentence in set(print_.sentences.tolist()):
+            for sentence in print_.sentences.tolist():
                 counted[sentence] -= 1
                 if counted[sentence] <= 0:
                     del counted[sentence]
@@ -728,7 +745,7 @@ class DuplicateFinder:
 
 _COLUMNS = {"vacancy_id": str, "content_hash": str, "version": int, "signature": bytes,
             "size": int, "title": str, "title_key": str, "place": str, "employer": str,
-            "grams": bytes, "gram_sentence": bytes, "sentences": bytes, "words": bytes,
+            "grams": bytes, "sentences": bytes, "words": bytes,
             "facts": str}
 
 
@@ -736,7 +753,7 @@ def ensure_table(db: sqlite_utils.Database) -> None:
     """Create `vacancy_fingerprints`; a table of an older layout is dropped (it only
     caches what `fingerprint` computes)."""
     if "vacancy_fingerprints" in db.table_names():
-        if "version" in db["vacancy_fingerprints"].columns_dict:
+        if set(db["vacancy_fingerprints"].columns_dict) == set(_COLUMNS):
             return
         db["vacancy_fingerprints"].drop()
     db.table("vacancy_fingerprints").create(_COLUMNS, pk="vacancy_id")
@@ -751,16 +768,17 @@ def save_fingerprint(db: sqlite_utils.Database, *, vacancy_id: str, content_hash
     facts = {"level": sorted(print_.level), "hours": [list(h) for h in print_.hours],
              "times": sorted(list(t) for t in print_.times), "numbers": sorted(print_.numbers),
              "title_numbers": sorted(print_.title_numbers),
-             "numbered": sorted(list(n) for n in print_.numbered)}
+             "numbered": sorted([*context, *sorted(numbers)]
+                                for context, numbers in print_.numbered.items())}
     db.execute(
         "insert or replace into vacancy_fingerprints (vacancy_id, content_hash, version, "
-        "signature, size, title, title_key, place, employer, grams, gram_sentence, sentences, "
-        "words, facts) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "signature, size, title, title_key, place, employer, grams, sentences, words, facts) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [vacancy_id, content_hash, FINGERPRINT_VERSION,
          print_.signature.astype(np.uint32).tobytes(), print_.size, title, print_.title_key,
          print_.place, print_.employer,
          *(None if array is None else array.astype(np.uint32).tobytes()
-           for array in (print_.grams, print_.gram_sentence, print_.sentences, print_.words)),
+           for array in (print_.grams, print_.sentences, print_.words)),
          json.dumps(facts)])
 
 
@@ -770,14 +788,14 @@ def _stored_print(row: dict[str, Any]) -> Fingerprint:
         signature=np.frombuffer(row["signature"], dtype=np.uint32).copy(), size=row["size"],
         title=title_trigrams(row["title"], place=row["place"]), title_key=row["title_key"],
         place=row["place"], employer=row["employer"], grams=_array(row["grams"]),
-        gram_sentence=_array(row["gram_sentence"]), sentences=_array(row["sentences"]),
+        sentences=_array(row["sentences"]),
         words=_array(row["words"]),
         level=frozenset(facts.get("level", ())),
         hours=tuple(tuple(h) for h in facts.get("hours", ())),  # type: ignore[misc]
         times=frozenset(tuple(t) for t in facts.get("times", ())),  # type: ignore[misc]
         numbers=frozenset(facts.get("numbers", ())),
         title_numbers=frozenset(facts.get("title_numbers", ())),
-        numbered=frozenset(tuple(n) for n in facts.get("numbered", ())))  # type: ignore[misc]
+        numbered={(n[0], n[1]): frozenset(n[2:]) for n in facts.get("numbered", ())})
 
 
 OpenVacancy = tuple[str, str, str, str, str | None, str | None]
