@@ -1025,11 +1025,10 @@ def _optional(text: str, start: int, end: int, rules: dict[str, Any],
     right = min(rights) if rights else len(text)
     comma = text.find(",", end, right)
     stop = comma if comma != -1 else right
-    low = lowered is not None
     return bool(_search(rules["optional_before"], text[left:start],
-                        lowered[left:start] if low else None)
+                        lowered[left:start] if lowered is not None else None)
                 or _search(rules["optional_after"], text[end:stop],
-                           lowered[end:stop] if low else None))
+                           lowered[end:stop] if lowered is not None else None))
 
 
 _HOURS_SKIP_AFTER = re.compile(
