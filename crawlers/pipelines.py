@@ -89,7 +89,12 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
-        return cls(crawler, VacancyStore.open(Path(crawler.settings["SPOORZOEKER_DB"])))
+        store = VacancyStore.open(Path(crawler.settings["SPOORZOEKER_DB"]))
+        # In WAL mode NORMAL syncs at checkpoints, not at every batch's commit; the database
+        # stays whole. A power cut may undo the last batches: their page notes go with them
+        # (same transaction), so the next crawl fetches those pages again.
+        store.db.execute("PRAGMA synchronous = NORMAL")
+        return cls(crawler, store)
 
     def open_spider(self) -> None:
         key = str(self.crawler.settings["SPOORZOEKER_DB"])

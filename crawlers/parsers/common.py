@@ -87,7 +87,7 @@ def charset_of(content_type: str | None) -> str | None:
 _PLAIN_HTML = etree.HTMLParser()
 """libxml2's HTML parser without lxml.html's element classes: those are looked up in
 Python for every element touched, a third of the time of reading a description."""
-_SPACES = re.compile(r"[ \t\u00a0]+")
+_SPACES = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")  # single spaces stay as they are
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TAGS = re.compile(r"<[^>]+>")
 _FULL_DOCUMENT = re.compile(r"^\s*<(?:html|!doctype)", re.I)
