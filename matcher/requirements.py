@@ -111,6 +111,8 @@ class RuleBook:
     fields: dict[str, Any]
     title_kb: Path
     key_words: re.Pattern[str]  # the words any key starts (see _key_regex)
+    # key of a pattern ("code#i") or reassurance ("!code") -> its code and pattern (None)
+    targets: dict[str, tuple[str, DemandPattern | None]]
     word_codes: dict[str, frozenset[str]] = field(default_factory=dict)  # word -> its keys
 
 
@@ -341,7 +343,10 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
         not_screen_titles=_compile(cue["screen_work"]["not_screen_titles"],
                                    where=f"{cues.name} screen_work"),
         fields=_compile_fields(_read_toml(fields), where=fields.name),
-        title_kb=title_kb, key_words=_key_regex(index))
+        title_kb=title_kb, key_words=_key_regex(index),
+        targets={**{f"{code}#{i}": (code, p) for code, items in patterns.items()
+                    for i, p in enumerate(items)},
+                 **{f"!{code}": (code, None) for code in reassurance}})
 
 
 def _compile_fields(raw: dict[str, Any], *, where: str) -> dict[str, Any]:
@@ -463,7 +468,7 @@ def _pattern_keys(pattern: str) -> set[str]:
 
 # Words that make a sentence worth reading for the fields (prefix keys as above; a key
 # ending in "=" must be the whole word).
-_FIELD_HINT_KEYS = {
+_FIELD_HINT_KEYS: dict[str, str] = {
     "#hours": "0 1 2 3 4 5 6 7 8 9 full voltijd part deeltijd dagen",
     "#education": "mbo hbo wo= opleidin niveau diploma bachelor master universi academis havo "
                   "vwo vmbo graduaat onderwij degree msc phd pabo studie student lbo mavo "
@@ -537,6 +542,7 @@ def _word_keys(word: str, rules: RuleBook) -> frozenset[str]:
 
 
 _WORDS = re.compile(r"\w+")
+_HINTS = frozenset(_FIELD_HINT_KEYS)
 
 
 # --------------------------------------------------------------------------- segments
@@ -754,18 +760,16 @@ class RequirementsComponent:
             if plain:
                 seg.lowered = lowered
             keys = _codes_in(lowered, rules)
-            seg.hints = frozenset(k for k in keys if k[0] == "#")
+            seg.hints = _HINTS & keys
+            keys -= _HINTS
             for key in keys:
-                if key[0] == "#":
+                code, pattern = rules.targets[key]
+                if pattern is None:  # a reassurance
+                    if _search(rules.reassurance[code], seg.text, seg.lowered):
+                        reading.negated.add(code)
                     continue
-                if key[0] == "!":
-                    if _search(rules.reassurance[key[1:]], seg.text, seg.lowered):
-                        reading.negated.add(key[1:])
-                    continue
-                code, number = key.split("#")
                 if code in codes:
                     continue
-                pattern = rules.patterns[code][int(number)]
                 if pattern.lowered is not None and plain:
                     if pattern.lowered.search(lowered):
                         codes.add(code)
