@@ -28,6 +28,7 @@ older than `FINGERPRINT_VERSION`.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -41,6 +42,8 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 from datasketch import MinHash, MinHashLSH
+
+from vacancies import geo
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +84,10 @@ _NOT_A_PLACE = {"nl", "nederland", "netherlands", "the netherlands", "holland", 
                 "thuiswerken", "hybride", "landelijk", "diverse locaties", "meerdere locaties",
                 "randstad", "the randstad", "noord holland", "north holland", "zuid holland",
                 "south holland", "noord brabant", "north brabant", "gelderland", "overijssel",
-                "limburg", "friesland", "fryslan", "drenthe", "flevoland", "zeeland"}
+                "limburg", "friesland", "fryslan", "drenthe", "flevoland", "zeeland",
+                "werk van thuis", "thuis", "nh", "zh", "ut", "nb", "ge", "ov", "li", "fr", "gr",
+                "dr", "fl", "ze"}
+SAME_PLACE_KM = 1.0  # two place names this close are one place ('Den Haag', "'s-Gravenhage")
 
 
 def _ascii(text: str) -> str:
@@ -153,12 +159,21 @@ _NOT_PLACES = {"nederland", "het", "de", "een", "deze", "overleg", "dienst", "on
 
 
 def place_in_text(text: str) -> str | None:
-    """The town a description names ('Als kok in Rijswijk ...'), for postings without place."""
+    """The town a description names ('Als kok in Rijswijk ...'), for postings without place;
+    only a name the gazetteer knows ('in Python' is no place)."""
     for match in _PLACE_IN_TEXT.finditer(text[:3000]):
         key = place_key(match.group(1))
-        if key and key.split()[0] not in _NOT_PLACES:
+        if key and key.split()[0] not in _NOT_PLACES and _location(key) is not None:
             return key
     return None
+
+
+@functools.lru_cache(maxsize=20_000)
+def _location(key: str) -> geo.Location | None:
+    """Where a place key is ('s hertogenbosch' is "'s-Hertogenbosch"), or None."""
+    if key.startswith("s "):
+        return geo.locate("'s-" + key[2:].replace(" ", "-")) or geo.locate(key)
+    return geo.locate(key)
 
 
 def hours_per_week(text: str, *, title: bool = False) -> tuple[tuple[int, int], ...]:
@@ -451,7 +466,10 @@ def places_agree(a: Fingerprint, b: Fingerprint) -> bool:
     """Whether two places can be the same (unknown agrees with anything)."""
     if not a.place or not b.place or a.place == b.place:
         return True
-    return a.place in b.place or b.place in a.place
+    if a.place in b.place or b.place in a.place:  # 'utrecht', 'utrecht leidsche rijn'
+        return True
+    distance = geo.distance_km(_location(a.place), _location(b.place))
+    return distance is not None and distance <= SAME_PLACE_KM
 
 
 def contradicts(a: Fingerprint, b: Fingerprint) -> bool:
@@ -509,6 +527,7 @@ SAME_JOB = -1.0  # probability 0.27
 RENAMED_COPY = 0.3
 OWN_TITLES = 0.6  # each text names its own title: two jobs unless most text is shared
 SAME_EMPLOYER_EXTENDED = 0.9
+SAME_EMPLOYER_SAME_TITLE = 0.5  # one employer's own text, copied: most of it stays
 SAME_EMPLOYER_RENAMED = 0.95
 SAME_EMPLOYER_OWN_TITLES = 0.99
 MIN_OVERLAP = 0.2  # whatever else agrees, less shared job-specific text is another job
@@ -539,8 +558,11 @@ def _score(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray | None,
     if containment < MIN_OVERLAP:
         return None
     relation = title_relation(a, b)
+    same_employer = _same_employer(a, b)
+    if same_employer and plain < SAME_EMPLOYER_SAME_TITLE:
+        return None
     if relation != "same":
-        if _same_employer(a, b):
+        if same_employer:
             if names_own_title(a, b):
                 needed = SAME_EMPLOYER_OWN_TITLES
             elif relation == "differs" or a.level != b.level:
