@@ -326,7 +326,7 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
                               f"woord of getal: {str(exc)[:60]}") from exc
         for key in keys:
             index.setdefault(key, set()).add(code)
-    return RuleBook(
+    book = RuleBook(
         patterns=patterns, code_regex=code_regex,
         index={key: frozenset(codes) for key, codes in index.items()},
         sections=[(kind, _compile(p, where=f"{cues.name} sections.{kind}"))
@@ -347,6 +347,33 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
         targets={**{f"{code}#{i}": (code, p) for code, items in patterns.items()
                     for i, p in enumerate(items)},
                  **{f"!{code}": (code, None) for code in reassurance}})
+    _prepare(book)
+    return book
+
+
+def _prepare(book: RuleBook) -> None:
+    """Compile once, while the pipeline is built, what reading would otherwise compile on
+    first use: the fast lower-case forms of every pattern and the combined field patterns.
+    """
+    def walk(node: Any) -> None:
+        if isinstance(node, re.Pattern):
+            _fast(node)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list | tuple):
+            for value in node:
+                walk(value)
+        elif isinstance(node, DemandPattern):
+            walk([node.regex, node.requires])
+    walk([book.patterns, book.code_regex, book.reassurance, book.distractors,
+          book.optional_only, book.worker, book.apply_sentence, book.not_negating,
+          book.negation_after, book.screen_terms, book.fields,
+          _MAYBE_OPTIONAL, _EDU_CONTEXT, _EDU_FALSE, _WO_CONTEXT,
+          _levels_regex(book.fields["education"]["levels"])])
+    hours = book.fields["hours"]
+    _hour_patterns(hours["number"].pattern, hours["unit"].pattern,
+                   hours["range_joiner"].pattern)
 
 
 def _compile_fields(raw: dict[str, Any], *, where: str) -> dict[str, Any]:
