@@ -74,11 +74,11 @@ _WORD_START = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _SENTENCE_END = r"[.!?;]+(?=\s|$)|:\s|\n+|\s[-*]\s|\*\*|\|"
 _TOKEN = re.compile(rf"[a-z0-9]+|{_SENTENCE_END}")  # words and sentence ends
 _HOURS = re.compile(r"(?<![\d.,:])(\d{1,2})(?:\s*(?:-|tot|a|/)\s*(\d{1,2}))?\s*(?:uur|uren|u)\b")
-_HOUR_UNIT = re.compile(r"\b(?:uur|uren|u)\b")
+_HOUR_UNIT = re.compile(r"u(?:ur|ren)?\b")  # a word start is checked by hand: faster
 _FTE_NUMBER = r"(0[.,]\d{1,2}|1(?:[.,]0{1,2})?)"
 _FTE = re.compile(rf"(?<![\d.,]){_FTE_NUMBER}(?:\s*(?:-|tot|a)\s*{_FTE_NUMBER})?\s*fte\b")
 _WEEK_AFTER = re.compile(r"\s*(?:per|p\.?|/|in de)\s*(?:week|wk)\b|\s*p\.?w\b")
-_TIMES = re.compile(r"(?<![\d.,:])(\d{1,2})[.:](\d{2})\s*(?:-|tot|t/m)\s*(\d{1,2})[.:](\d{2})")
+_TIMES = re.compile(r"(\d{1,2})[.:](\d{2})\s*(?:-|tot|t/m)\s*(\d{1,2})[.:](\d{2})")
 _PLACE_PREFIX = re.compile(r"^(?:regio|omgeving|rondom|nabij|gemeente)\s+")
 _NOT_A_PLACE = {"nl", "nederland", "netherlands", "the netherlands", "holland", "remote",
                 "thuiswerken", "hybride", "landelijk", "diverse locaties", "meerdere locaties",
@@ -187,6 +187,8 @@ def hours_per_week(text: str, *, title: bool = False) -> tuple[tuple[int, int], 
 def _hours(plain: str, *, title: bool) -> tuple[tuple[int, int], ...]:
     found: set[tuple[int, int]] = set()
     for unit in _HOUR_UNIT.finditer(plain):  # find 'uur' first: cheaper than every digit
+        if unit.start() and plain[unit.start() - 1].isalnum():
+            continue
         match = _HOURS.search(plain, max(0, unit.start() - 16), unit.end())
         if match is None:
             continue
@@ -207,9 +209,14 @@ def _hours(plain: str, *, title: bool) -> tuple[tuple[int, int], ...]:
 
 def working_times(text: str) -> frozenset[tuple[int, int]]:
     """The working times a text names ('van 7.00 tot 15.30 uur' → {(700, 1530)})."""
-    return frozenset(
-        (int(h1) * 100 + int(m1), int(h2) * 100 + int(m2))
-        for h1, m1, h2, m2 in _TIMES.findall(text) if int(h1) < 25 and int(h2) < 25)
+    found = set()
+    for match in _TIMES.finditer(text):
+        if match.start() and text[match.start() - 1] in "0123456789.,:":
+            continue  # part of a larger number ('2.500.00')
+        h1, m1, h2, m2 = (int(part) for part in match.groups())
+        if h1 < 25 and h2 < 25:
+            found.add((h1 * 100 + m1, h2 * 100 + m2))
+    return frozenset(found)
 
 
 # --- MinHash ------------------------------------------------------------------------------
@@ -450,7 +457,7 @@ def text_overlap(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
     """(Jaccard, containment) of two descriptions' 3-gram sets: exact when both n-gram
     sets are known, else estimated from the MinHash signatures."""
     if a.grams is not None and b.grams is not None and a.size and b.size:
-        shared = len(np.intersect1d(a.grams, b.grams, assume_unique=True))
+        shared = len(_shared_positions(a.grams, b.grams)[0])
         return shared / (a.size + b.size - shared), shared / min(a.size, b.size)
     jaccard = float(np.mean(a.signature == b.signature))
     if a.size == 0 or b.size == 0:
@@ -466,9 +473,14 @@ def places_agree(a: Fingerprint, b: Fingerprint) -> bool:
     """Whether two places can be the same (unknown agrees with anything)."""
     if not a.place or not b.place or a.place == b.place:
         return True
-    if a.place in b.place or b.place in a.place:  # 'utrecht', 'utrecht leidsche rijn'
+    return _same_place(a.place, b.place)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _same_place(a: str, b: str) -> bool:
+    if a in b or b in a:  # 'utrecht', 'utrecht leidsche rijn'
         return True
-    distance = geo.distance_km(_location(a.place), _location(b.place))
+    distance = geo.distance_km(_location(a), _location(b))
     return distance is not None and distance <= SAME_PLACE_KM
 
 
@@ -495,6 +507,18 @@ def _same_employer(a: Fingerprint, b: Fingerprint) -> bool | None:
     return a.employer == b.employer or a.employer in b.employer or b.employer in a.employer
 
 
+def _shared_positions(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the values two sorted, distinct arrays share are in each."""
+    if len(a) > len(b):
+        in_b, in_a = _shared_positions(b, a)
+        return in_a, in_b
+    at = np.searchsorted(b, a)
+    inside = at < len(b)
+    found = np.zeros(len(a), dtype=bool)
+    found[inside] = b[at[inside]] == a[inside]
+    return np.flatnonzero(found), at[found]
+
+
 def shared_weight(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray,
                   weights_b: np.ndarray) -> tuple[float, float]:
     """(weighted containment, plain containment) of two texts whose 3-grams are weighted
@@ -502,7 +526,7 @@ def shared_weight(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray,
     the lower of its two weights) as a share of the lighter text's total weight, and
     the share of the shorter text's 3-grams the other has."""
     assert a.grams is not None and b.grams is not None
-    _, in_a, in_b = np.intersect1d(a.grams, b.grams, assume_unique=True, return_indices=True)
+    in_a, in_b = _shared_positions(a.grams, b.grams)
     shared = float(np.minimum(weights_a[in_a], weights_b[in_b]).sum())
     total = min(float(weights_a.sum()), float(weights_b.sum()))
     return (shared / total if total > 0 else 0.0), len(in_a) / min(a.size, b.size)
@@ -636,9 +660,10 @@ class DuplicateFinder:
         self._copies: dict[str, list[str]] = {}  # canonical key → keys of matched copies
         self._by_title: dict[tuple[str, str], set[str]] = {}  # (title, place): same job
         self._jobs_with: dict[int, set[str] | None] = {}  # sentence → jobs (None: too many)
-        self._job_sentences: dict[str, Counter[int]] = {}  # job → its sentences, counted
+        self._job_sentences: dict[str, set[int]] = {}  # job → the sentences of its texts
         self._job_grams: dict[str, np.ndarray] = {}  # job → the 3-grams of all its texts
         self._gram_jobs = GramCounts(width=gram_cells)
+        self._weights: dict[str, tuple[int, np.ndarray | None]] = {}  # key → (jobs then, w)
         self._copy_number = 0
 
     def __len__(self) -> int:
@@ -650,7 +675,7 @@ class DuplicateFinder:
             self._unindex(key)
         else:
             self._copies[key] = []
-            self._job_sentences[key] = Counter()
+            self._job_sentences[key] = set()
         self._index(key, print_, job=key)
 
     def remove(self, key: str) -> None:
@@ -660,7 +685,12 @@ class DuplicateFinder:
         for copy in self._copies.pop(key):
             self._unindex(copy)
         self._unindex(key)
-        del self._job_sentences[key]
+        for sentence in self._job_sentences.pop(key):
+            jobs = self._jobs_with.get(sentence)
+            if jobs is not None:
+                jobs.discard(key)
+                if not jobs:
+                    del self._jobs_with[sentence]
         grams = self._job_grams.pop(key, None)
         if grams is not None and len(grams):
             self._gram_jobs.add(grams, step=-1)
@@ -681,7 +711,7 @@ class DuplicateFinder:
                 continue
             if weights is None:
                 weights = self.weights(print_)
-            score = _score(print_, other, weights_a=weights, weights_b=self.weights(other))
+            score = _score(print_, other, weights_a=weights, weights_b=self._stored_weights(key))
             if score is not None and score > scores.get(job, -np.inf):
                 scores[job] = score
         job = next((job for job in sorted(scores, key=lambda j: (-scores[j], j))
@@ -704,14 +734,25 @@ class DuplicateFinder:
 
     # --- inside ---------------------------------------------------------------------------
 
+    def _stored_weights(self, key: str) -> np.ndarray | None:
+        """`weights` of an indexed text, kept while the number of jobs grew less than 2%
+        (they change slowly, and the crawler asks for the same texts over and over)."""
+        jobs = len(self._copies)
+        kept = self._weights.get(key)
+        if kept is None or jobs > kept[0] * 1.02 + 2:
+            kept = (jobs, self.weights(self._prints[key]))
+            self._weights[key] = kept
+        return kept[1]
+
     def _candidates(self, print_: Fingerprint) -> set[str]:
         keys = set(self._lsh.query(print_.minhash()))
         if print_.place:  # a short copy at the same place shares little text, but its title
             keys |= self._by_title.get((print_.title_key, print_.place), set())
         if print_.sentences is not None and len(print_.sentences):
             shared: Counter[str] = Counter()
+            jobs_with = self._jobs_with
             for sentence in print_.sentences.tolist():
-                jobs = self._jobs_with.get(sentence)
+                jobs = jobs_with.get(sentence)
                 if jobs and len(jobs) <= CANDIDATE_JOBS_PER_SENTENCE:
                     shared.update(jobs)
             for job, _ in shared.most_common(CANDIDATE_JOBS):
@@ -733,34 +774,26 @@ class DuplicateFinder:
                 self._gram_jobs.add(new)
                 self._job_grams[job] = new if known is None else np.union1d(known, new)
         if print_.sentences is not None:
-            counted = self._job_sentences[job]
+            own = self._job_sentences[job]
+            jobs_with = self._jobs_with
             for sentence in print_.sentences.tolist():
-                if counted[sentence] == 0:
-                    jobs = self._jobs_with.setdefault(sentence, set())
-                    if jobs is not None:
-                        jobs.add(job)
-                        if len(jobs) >= BOILERPLATE_JOBS:
-                            self._jobs_with[sentence] = None
-                counted[sentence] += 1
+                if sentence in own:
+                    continue
+                own.add(sentence)
+                jobs = jobs_with.setdefault(sentence, set())
+                if jobs is not None:
+                    jobs.add(job)
+                    if len(jobs) >= BOILERPLATE_JOBS:
+                        jobs_with[sentence] = None
 
     def _unindex(self, key: str) -> None:
-        """Take one text out of the indexes (its 3-grams stay counted for its job until
-        the job is removed)."""
+        """Take one text out of the indexes (its sentences and 3-grams stay counted for
+        its job until the job is removed)."""
         print_ = self._prints.pop(key)
-        job = self._job_of.pop(key)
+        del self._job_of[key]
+        self._weights.pop(key, None)
         self._lsh.remove(key)
         self._by_title.get((print_.title_key, print_.place or ""), set()).discard(key)
-        if print_.sentences is not None:
-            counted = self._job_sentences[job]
-            for sentence in print_.sentences.tolist():
-                counted[sentence] -= 1
-                if counted[sentence] <= 0:
-                    del counted[sentence]
-                    jobs = self._jobs_with.get(sentence)
-                    if jobs is not None:
-                        jobs.discard(job)
-                        if not jobs:
-                            del self._jobs_with[sentence]
 
 
 # --- persistence ------------------------------------------------------------------------
