@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,8 @@ FIELD_SECTIONS_EXCLUDED = frozenset({"offer", "company", "apply"})
 
 _BULLET = re.compile(r"^\s*(?:[*\-•·–—>]+|\d{1,2}[.)])\s+")
 _MARKUP = re.compile(r"[*_#`]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“(])")
+# the end mark and the space after it; the sentence ends after the mark (start + 1)
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z0-9\"'“(])")
 _EVIDENCE_STRIP = " \t\r\n*-•·–—_#;:,>"
 _WORD = re.compile(r"[a-zà-ÿ']+")
 _NUMBER_WORDS = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6,
@@ -114,6 +116,8 @@ class RuleBook:
     # key of a pattern ("code#i") or reassurance ("!code") -> its code and pattern (None)
     targets: dict[str, tuple[str, DemandPattern | None]]
     word_codes: dict[str, frozenset[str]] = field(default_factory=dict)  # word -> its keys
+    # English and Dutch marker words -> how often each list names them
+    language_words: tuple[dict[str, int], dict[str, int]] = ({}, {})
 
 
 def _compile(pattern: str, *, where: str) -> re.Pattern[str]:
@@ -371,6 +375,8 @@ def _prepare(book: RuleBook) -> None:
           book.negation_after, book.screen_terms, book.fields,
           _MAYBE_OPTIONAL, _EDU_CONTEXT, _EDU_FALSE, _WO_CONTEXT,
           _levels_regex(book.fields["education"]["levels"])])
+    book.language_words = (dict(Counter(book.fields["language"]["english"])),
+                           dict(Counter(book.fields["language"]["dutch"])))
     hours = book.fields["hours"]
     _hour_patterns(hours["number"].pattern, hours["unit"].pattern,
                    hours["range_joiner"].pattern)
@@ -647,9 +653,10 @@ def _split_sentences(line: str) -> list[str]:
     pieces: list[str] = []
     begin = 0
     for boundary in _SENTENCE_END.finditer(line):
-        if _ABBREVIATION.search(line, max(begin, boundary.start() - 8), boundary.start()):
+        end = boundary.start() + 1
+        if _ABBREVIATION.search(line, max(begin, end - 8), end):
             continue
-        pieces.append(line[begin:boundary.start()])
+        pieces.append(line[begin:end])
         begin = boundary.end()
     pieces.append(line[begin:])
     return pieces
@@ -686,9 +693,10 @@ def segment(title: str, description: str, rules: RuleBook) -> list[Segment]:
 
 def detect_language(text: str, rules: RuleBook) -> str:
     """'en' for an English posting, else 'nl' (the market's language)."""
-    counts = Counter(_WORD.findall(text[:1500].lower()))
-    en = sum(counts[w] for w in rules.fields["language"]["english"])
-    nl = sum(counts[w] for w in rules.fields["language"]["dutch"])
+    words = _WORD.findall(text[:1500].lower())
+    english, dutch = rules.language_words
+    en = sum(map(english.get, words, repeat(0)))
+    nl = sum(map(dutch.get, words, repeat(0)))
     return "en" if en > 1.3 * nl and en >= 5 else "nl"
 
 
@@ -968,10 +976,10 @@ class RequirementsComponent:
                 continue
             if seg.section not in ("tasks", "intro", "team", "other"):
                 continue
+            if _search(_ROLE_CONTEXT_NOT, text, seg.lowered) or not _ROLE.search(text):
+                continue
             seg.settle(self.rules)
             if seg.section not in ("tasks", "intro", "team", "other") or not seg.worker:
-                continue
-            if _ROLE_CONTEXT_NOT.search(seg.text):
                 continue
             for m in _ROLE.finditer(seg.text):
                 if _ROLE_NOT_A_NAME.match(m.group(1)):
@@ -997,11 +1005,14 @@ class RequirementsComponent:
         for seg in reading.segments:
             if seg.section in NO_DEMAND_SECTIONS or seg.section == "title":
                 continue
+            hits = {m.group().lower()
+                    for m in _finditer(rules.screen_terms, seg.text, seg.lowered)}
+            if not hits:
+                continue
             seg.settle(rules)
             if seg.section in NO_DEMAND_SECTIONS or seg.section in ("intro", "team") and \
                     not seg.worker:
                 continue
-            hits = {m.group().lower() for m in rules.screen_terms.finditer(seg.text)}
             if hits and first is None and seg.section in ("tasks", "intro", "other"):
                 first = seg
             terms |= hits
