@@ -728,12 +728,20 @@ class DuplicateFinder:
                                for member in (job, *self._copies[job]))), None)
         if job is None:
             return None
-        if remember and len(self._copies[job]) < COPIES_PER_JOB:
-            self._copy_number += 1
-            copy = f"{job}\x00{self._copy_number}"
-            self._copies[job].append(copy)
-            self._index(copy, print_, job=job)
+        if remember:
+            self.add_copy(job, print_)
         return job
+
+    def add_copy(self, job: str, print_: Fingerprint) -> None:
+        """File `print_` as a copy of the job `job` (as `find` does with a copy it found):
+        later copies are matched against it too. Beyond `COPIES_PER_JOB` copies, or for
+        an unknown job, nothing happens."""
+        if job not in self._copies or len(self._copies[job]) >= COPIES_PER_JOB:
+            return
+        self._copy_number += 1
+        copy = f"{job}\x00{self._copy_number}"
+        self._copies[job].append(copy)
+        self._index(copy, print_, job=job)
 
     def weights(self, print_: Fingerprint) -> np.ndarray | None:
         """Each 3-gram's weight: 1 / the number of jobs whose texts have it (at least 1)."""
@@ -863,19 +871,24 @@ def _stored_print(row: dict[str, Any]) -> Fingerprint:
 
 
 OpenVacancy = tuple[str, str, str, str, str | None, str | None]
-"""(id, content hash, title, description, place, employer) of an open canonical vacancy."""
+"""(id, content hash, title, description, place, employer) of an open canonical vacancy
+(`load_finder` also takes a seventh element, the canonical id, for an open alias)."""
 
 
-def load_finder(db: sqlite_utils.Database, *, open_vacancies: Iterable[OpenVacancy]
+def load_finder(db: sqlite_utils.Database, *, open_vacancies: Iterable[tuple[Any, ...]]
                 ) -> DuplicateFinder:
-    """A finder over the given open canonical vacancies; stored fingerprints are reused,
-    missing or outdated ones computed and saved."""
+    """A finder over the given open vacancies; stored fingerprints are reused, missing or
+    outdated ones computed and saved. Each item is an `OpenVacancy`, or one with the
+    canonical vacancy's id as a seventh element: an alias, filed as a copy of that
+    vacancy (after all canonical ones), so that later copies of it are found too."""
     ensure_table(db)
     stored = {row["vacancy_id"]: row for row in db.query(
         "select * from vacancy_fingerprints where version = ?", [FINGERPRINT_VERSION])}
     finder = DuplicateFinder()
+    copies: list[tuple[str, Fingerprint]] = []
     with db.atomic():
-        for vacancy_id, content_hash, title, description, place, employer in open_vacancies:
+        for vacancy_id, content_hash, title, description, place, employer, *canonical \
+                in open_vacancies:
             row = stored.get(vacancy_id)
             if row is not None and row["content_hash"] == content_hash:
                 print_ = _stored_print(row)
@@ -884,5 +897,10 @@ def load_finder(db: sqlite_utils.Database, *, open_vacancies: Iterable[OpenVacan
                                      employer=employer)
                 save_fingerprint(db, vacancy_id=vacancy_id, content_hash=content_hash,
                                  print_=print_, title=title)
-            finder.add(vacancy_id, print_)
+            if canonical and canonical[0] and canonical[0] != vacancy_id:
+                copies.append((canonical[0], print_))
+            else:
+                finder.add(vacancy_id, print_)
+    for job, print_ in copies:
+        finder.add_copy(job, print_)
     return finder

@@ -262,3 +262,18 @@ def test_real_cross_posts_merge_and_one_employers_other_jobs_do_not(shared_data)
              "nl-353acb734a226be1", "nl-a47d980202c84fad"]  # Defensie data jobs, Den Helder
     assert len({job[i] for i in apart}) == len(apart)
     assert job["nl-1009405054290"] == job["nl-37559a4a64b5077a"]  # an agency's copy
+
+
+def test_aliases_loaded_with_their_canonical_id_are_copies_of_it(db_path):
+    """After a restart the agency's copy still leads a board's copy of it to the job."""
+    store = VacancyStore.open(db_path)
+    finder = load_finder(store.db, open_vacancies=[
+        ("werkgever:1", "h1", "Orderpicker", f"{BOILERPLATE} {OWN_TEXT}", "Bleiswijk",
+         "Groenhuis Distributie B.V."),
+        ("tempo:7", "h2", "Orderpicker", AGENCY_COPY, "Bleiswijk", "Tempo Personeel",
+         "werkgever:1")])
+    assert len(finder) == 1
+    board = fingerprint(title="Orderpicker Bleiswijk", place="Bleiswijk",
+                        employer="Tempo Personeel",
+                        description="Nieuw op Banenbank! " + AGENCY_COPY[60:400] + " ...")
+    assert finder.find(board) == "werkgever:1"
