@@ -220,8 +220,9 @@ def base_vacancies(rng: random.Random, count: int) -> list[Posting]:
         towns = rng.sample(TOWNS, k=rng.choice([1, 1, 1, 2, 3]))  # chains: one text, many towns
         if any((employer, occupation, town) in taken for town in towns):
             continue
-        openings = [(occupation, rng.choice(["24 uur", "32 uur", "32 tot 40 uur", "36 uur",
-                                             "40 uur"]), None)]
+        openings: list[tuple[str, str, tuple[str, tuple[int, int]] | None]] = [
+            (occupation, rng.choice(["24 uur", "32 uur", "32 tot 40 uur", "36 uur", "40 uur"]),
+             None)]
         if len(towns) == 1 and rng.random() < 0.08:  # ... unless it has a second shift there
             first, second = rng.sample(SHIFTS, k=2)
             openings = [(occupation, openings[0][1], first),
@@ -499,7 +500,7 @@ def main() -> None:
         result = evaluate(generate(random.Random(seed), args.vacancies))
         missed.update(result.pop("missed"))  # type: ignore[arg-type]
         merged.update(result.pop("merged"))  # type: ignore[arg-type]
-        precision, recall = float(result["precision"]), float(result["recall"])
+        precision, recall = float(result["precision"]), float(result["recall"])  # type: ignore[arg-type]
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         for key, value in result.items():
             totals[key] += float(value)  # type: ignore[arg-type]

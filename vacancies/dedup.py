@@ -450,6 +450,7 @@ def names_own_title(a: Fingerprint, b: Fingerprint) -> bool:
             if len(word) < 4:
                 continue
             hashed = np.uint32(zlib.crc32(word.encode()))
+            assert own.words is not None and other.words is not None
             if _contains(own.words, hashed) and not _contains(other.words, hashed):
                 return True
     return False
@@ -723,11 +724,12 @@ class DuplicateFinder:
             score = _score(print_, other, weights_a=weights, weights_b=self._stored_weights(key))
             if score is not None and score > scores.get(job, -np.inf):
                 scores[job] = score
-        job = next((job for job in sorted(scores, key=lambda j: (-scores[j], j))
-                    if not any(contradicts(print_, self._prints[member])
-                               for member in (job, *self._copies[job]))), None)
-        if job is None:
+        found = next((job for job in sorted(scores, key=lambda j: (-scores[j], j))
+                      if not any(contradicts(print_, self._prints[member])
+                                 for member in (job, *self._copies[job]))), None)
+        if found is None:
             return None
+        job = found
         if remember:
             self.add_copy(job, print_)
         return job
