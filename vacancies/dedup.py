@@ -64,6 +64,7 @@ CANDIDATE_JOBS = 12  # of those, the jobs sharing the most sentences are verifie
 # A sentence found in this many jobs is boilerplate for good: its jobs are no longer kept.
 BOILERPLATE_JOBS = 64
 COPIES_PER_JOB = 8  # copies of one job kept to match later copies against
+WEIGHTS_KEPT = 20_000  # n-gram weights of this many indexed texts are kept between finds
 _SEED = 7
 
 _TITLE_NOISE = re.compile(
@@ -759,8 +760,12 @@ class DuplicateFinder:
         jobs = len(self._copies)
         kept = self._weights.get(key)
         if kept is None or jobs > kept[0] * 1.02 + 2:
-            kept = (jobs, self.weights(self._prints[key]))
-            self._weights[key] = kept
+            weights = self.weights(self._prints[key])
+            kept = (jobs, None if weights is None else weights.astype(np.float32))
+            self._weights.pop(key, None)
+            self._weights[key] = kept  # the newest last: the oldest go first when full
+            if len(self._weights) > WEIGHTS_KEPT:
+                del self._weights[next(iter(self._weights))]
         return kept[1]
 
     def _candidates(self, print_: Fingerprint) -> set[str]:
