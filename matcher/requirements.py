@@ -1025,14 +1025,18 @@ class RequirementsComponent:
     # ------------------------------------------------------------------ fields
     def _fields(self, reading: _Reading) -> dict[str, Any]:
         fields = self.rules.fields
+        hinted: dict[str, list[Segment]] = {hint: [] for hint in _HINTS}
+        for seg in reading.segments:
+            for hint in seg.hints:
+                hinted[hint].append(seg)
+
         def asked(hint: str) -> list[Segment]:
-            found = [s.settle(self.rules) for s in reading.segments if hint in s.hints]
+            found = [s.settle(self.rules) for s in hinted[hint]]
             return [s for s in found if s.section not in FIELD_SECTIONS_EXCLUDED]
 
         return {
-            "hours_per_week": read_hours([
-                s for s in reading.segments if "#hours" in s.hints], fields["hours"],
-                fields["hours_extra"]["days_excluded"]),
+            "hours_per_week": read_hours(hinted["#hours"], fields["hours"],
+                                         fields["hours_extra"]["days_excluded"]),
             "education_level": read_education(asked("#education"), fields["education"]),
             "driving_licences": read_licences(asked("#licence"), fields["licences"]),
             "experience_years": read_experience(asked("#experience"), fields["experience"]),
