@@ -61,6 +61,7 @@ LSH_THRESHOLD = 0.5
 # Sentences shared with at most this many jobs propose those jobs as candidates.
 CANDIDATE_JOBS_PER_SENTENCE = 12
 CANDIDATE_JOBS = 12  # of those, the jobs sharing the most sentences are verified
+TITLE_CANDIDATES = 8  # the latest postings with the same title at the same place
 # A sentence found in this many jobs is boilerplate for good: its jobs are no longer kept.
 BOILERPLATE_JOBS = 64
 COPIES_PER_JOB = 8  # copies of one job kept to match later copies against
@@ -518,27 +519,29 @@ def _same_employer(a: Fingerprint, b: Fingerprint) -> bool | None:
 
 def _shared_positions(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where the values two sorted, distinct arrays share are in each."""
-    if len(a) > len(b):
-        in_b, in_a = _shared_positions(b, a)
-        return in_a, in_b
+    swapped = len(a) > len(b)
+    if swapped:
+        a, b = b, a
     at = np.searchsorted(b, a)
     inside = at < len(b)
     found = np.zeros(len(a), dtype=bool)
     found[inside] = b[at[inside]] == a[inside]
-    return np.flatnonzero(found), at[found]
+    in_a, in_b = np.nonzero(found)[0], at[found]
+    return (in_b, in_a) if swapped else (in_a, in_b)
 
 
 def shared_weight(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray,
-                  weights_b: np.ndarray) -> tuple[float, float]:
+                  weights_b: np.ndarray,
+                  shared: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[float, float]:
     """(weighted containment, plain containment) of two texts whose 3-grams are weighted
     by how job-specific they are: the summed weight of the 3-grams both have (each at
     the lower of its two weights) as a share of the lighter text's total weight, and
     the share of the shorter text's 3-grams the other has."""
     assert a.grams is not None and b.grams is not None
-    in_a, in_b = _shared_positions(a.grams, b.grams)
-    shared = float(np.minimum(weights_a[in_a], weights_b[in_b]).sum())
+    in_a, in_b = shared or _shared_positions(a.grams, b.grams)
+    weight = float(np.minimum(weights_a[in_a], weights_b[in_b]).sum())
     total = min(float(weights_a.sum()), float(weights_b.sum()))
-    return (shared / total if total > 0 else 0.0), len(in_a) / min(a.size, b.size)
+    return (weight / total if total > 0 else 0.0), len(in_a) / min(a.size, b.size)
 
 
 # The verification score: a logistic model of "same job" over five features, fitted on
@@ -566,6 +569,7 @@ SAME_EMPLOYER_SAME_TITLE = 0.5  # one employer's own text, copied: most of it st
 SAME_EMPLOYER_RENAMED = 0.95
 SAME_EMPLOYER_OWN_TITLES = 0.99
 MIN_OVERLAP = 0.2  # whatever else agrees, less shared job-specific text is another job
+LITTLE_SHARED = 0.1  # less of the shorter text in the other is not weighed at all
 
 
 def number_agreement(a: Fingerprint, b: Fingerprint) -> float:
@@ -578,7 +582,8 @@ def number_agreement(a: Fingerprint, b: Fingerprint) -> float:
 
 
 def _score(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray | None,
-           weights_b: np.ndarray | None) -> float | None:
+           weights_b: np.ndarray | None,
+           shared: tuple[np.ndarray, np.ndarray] | None = None) -> float | None:
     """How surely two postings are one job (log-odds), or None when they are not."""
     if contradicts(a, b):
         return None
@@ -589,7 +594,8 @@ def _score(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray | None,
     if weights_a is None or weights_b is None:  # no corpus: every 3-gram counts as specific
         weights_a = np.ones(a.size)
         weights_b = np.ones(b.size)
-    containment, plain = shared_weight(a, b, weights_a=weights_a, weights_b=weights_b)
+    containment, plain = shared_weight(a, b, weights_a=weights_a, weights_b=weights_b,
+                                       shared=shared)
     if containment < MIN_OVERLAP:
         return None
     relation = title_relation(a, b)
@@ -650,9 +656,16 @@ class GramCounts:
                 used = np.nonzero(counts)[0]
                 row[used] -= np.minimum(row[used], counts[used].astype(np.uint16))
 
-    def get(self, grams: np.ndarray) -> np.ndarray:
-        first, second = self._cells(grams)
+    def get(self, grams: np.ndarray, *, cells: tuple[np.ndarray, np.ndarray] | None = None
+            ) -> np.ndarray:
+        """The counts of `grams` (whose `cells`, when given, save working them out)."""
+        first, second = cells or self._cells(grams)
         return np.minimum(self._rows[0][first], self._rows[1][second])
+
+    def cells(self, grams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where `grams` are counted, ready to pass to `get`."""
+        first, second = self._cells(grams)
+        return first.astype(np.intp), second.astype(np.intp)
 
 
 class DuplicateFinder:
@@ -669,7 +682,8 @@ class DuplicateFinder:
         self._prints: dict[str, Fingerprint] = {}  # canonical keys and copies' keys
         self._job_of: dict[str, str] = {}  # any key → its job's canonical key
         self._copies: dict[str, list[str]] = {}  # canonical key → keys of matched copies
-        self._by_title: dict[tuple[str, str], set[str]] = {}  # (title, place): same job
+        # (title, place) → keys, oldest first (a dict as an ordered set)
+        self._by_title: dict[tuple[str, str], dict[str, None]] = {}
         self._jobs_with: dict[int, set[str] | None] = {}  # sentence → jobs (None: too many)
         self._job_sentences: dict[str, set[int]] = {}  # job → the sentences of its texts
         self._job_grams: dict[str, np.ndarray] = {}  # job → the 3-grams of all its texts
@@ -720,9 +734,16 @@ class DuplicateFinder:
             other = self._prints[key]
             if job == excluded or contradicts(print_, other):
                 continue
+            shared = None
+            if print_.grams is not None and other.grams is not None \
+                    and min(print_.size, other.size) >= 8:
+                shared = _shared_positions(print_.grams, other.grams)
+                if len(shared[0]) < LITTLE_SHARED * min(print_.size, other.size):
+                    continue  # not worth weighing
             if weights is None:
                 weights = self.weights(print_)
-            score = _score(print_, other, weights_a=weights, weights_b=self._stored_weights(key))
+            score = _score(print_, other, weights_a=weights, weights_b=self._stored_weights(key),
+                           shared=shared)
             if score is not None and score > scores.get(job, -np.inf):
                 scores[job] = score
         found = next((job for job in sorted(scores, key=lambda j: (-scores[j], j))
@@ -750,16 +771,21 @@ class DuplicateFinder:
         """Each 3-gram's weight: 1 / the number of jobs whose texts have it (at least 1)."""
         if print_.grams is None or not print_.size:
             return None
-        return 1.0 / np.maximum(self._gram_jobs.get(print_.grams), 1).astype(np.float64)
+        cells = print_.__dict__.get("_cells")
+        if cells is None:  # kept with the fingerprint: asked for again and again
+            cells = self._gram_jobs.cells(print_.grams)
+            object.__setattr__(print_, "_cells", cells)
+        counts = self._gram_jobs.get(print_.grams, cells=cells)
+        return 1.0 / np.maximum(counts, 1).astype(np.float64)
 
     # --- inside ---------------------------------------------------------------------------
 
     def _stored_weights(self, key: str) -> np.ndarray | None:
-        """`weights` of an indexed text, kept while the number of jobs grew less than 2%
+        """`weights` of an indexed text, kept while the number of jobs grew less than 10%
         (they change slowly, and the crawler asks for the same texts over and over)."""
         jobs = len(self._copies)
         kept = self._weights.get(key)
-        if kept is None or jobs > kept[0] * 1.02 + 2:
+        if kept is None or jobs > kept[0] * 1.1 + 10:
             weights = self.weights(self._prints[key])
             kept = (jobs, None if weights is None else weights.astype(np.float32))
             self._weights.pop(key, None)
@@ -771,7 +797,8 @@ class DuplicateFinder:
     def _candidates(self, print_: Fingerprint) -> set[str]:
         keys = set(self._lsh.query(print_.minhash()))
         if print_.place:  # a short copy at the same place shares little text, but its title
-            keys |= self._by_title.get((print_.title_key, print_.place), set())
+            keys.update(list(self._by_title.get((print_.title_key, print_.place), {}))
+                        [-TITLE_CANDIDATES:])
         if print_.sentences is not None and len(print_.sentences):
             shared: Counter[str] = Counter()
             jobs_with = self._jobs_with
@@ -789,7 +816,7 @@ class DuplicateFinder:
         self._job_of[key] = job
         self._lsh.insert(key, print_.minhash())
         if print_.title_key and print_.place:
-            self._by_title.setdefault((print_.title_key, print_.place), set()).add(key)
+            self._by_title.setdefault((print_.title_key, print_.place), {})[key] = None
         if print_.grams is not None and len(print_.grams):
             known = self._job_grams.get(job)
             new = print_.grams if known is None else np.setdiff1d(
@@ -817,7 +844,7 @@ class DuplicateFinder:
         del self._job_of[key]
         self._weights.pop(key, None)
         self._lsh.remove(key)
-        self._by_title.get((print_.title_key, print_.place or ""), set()).discard(key)
+        self._by_title.get((print_.title_key, print_.place or ""), {}).pop(key, None)
 
 
 # --- persistence ------------------------------------------------------------------------
