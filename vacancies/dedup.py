@@ -61,7 +61,7 @@ LSH_THRESHOLD = 0.5
 # Sentences shared with at most this many jobs propose those jobs as candidates.
 CANDIDATE_JOBS_PER_SENTENCE = 12
 CANDIDATE_JOBS = 12  # of those, the jobs sharing the most sentences are verified
-TITLE_CANDIDATES = 8  # the latest postings with the same title at the same place
+TITLE_CANDIDATES = 3  # the latest postings with the same title at the same place
 # A sentence found in this many jobs is boilerplate for good: its jobs are no longer kept.
 BOILERPLATE_JOBS = 64
 COPIES_PER_JOB = 8  # copies of one job kept to match later copies against
