@@ -96,7 +96,13 @@ _NOT_A_PLACE = {"nl", "nederland", "netherlands", "the netherlands", "holland", 
                 "limburg", "friesland", "fryslan", "drenthe", "flevoland", "zeeland",
                 "werk van thuis", "thuis", "nh", "zh", "ut", "nb", "ge", "ov", "li", "fr", "gr",
                 "dr", "fl", "ze"}
-SAME_PLACE_KM = 1.0  # two place names this close are one place ('Den Haag', "'s-Gravenhage")
+# Two names of one place (the gazetteer of `vacancies.geo` knows more, but loading it
+# costs a crawl a second; it is only asked about places read from a text).
+_PLACE_NAMES = {"s gravenhage": "den haag", "the hague": "den haag",
+                "s hertogenbosch": "den bosch", "hertogenbosch": "den bosch",
+                "alphen a d rijn": "alphen aan den rijn",
+                "capelle a d ijssel": "capelle aan den ijssel",
+                "krimpen a d ijssel": "krimpen aan den ijssel"}
 
 
 def _ascii(text: str) -> str:
@@ -486,12 +492,10 @@ def places_agree(a: Fingerprint, b: Fingerprint) -> bool:
     return _same_place(a.place, b.place)
 
 
-@functools.lru_cache(maxsize=100_000)
 def _same_place(a: str, b: str) -> bool:
     if a in b or b in a:  # 'utrecht', 'utrecht leidsche rijn'
         return True
-    distance = geo.distance_km(_location(a), _location(b))
-    return distance is not None and distance <= SAME_PLACE_KM
+    return _PLACE_NAMES.get(a, a) == _PLACE_NAMES.get(b, b)
 
 
 def contradicts(a: Fingerprint, b: Fingerprint) -> bool:

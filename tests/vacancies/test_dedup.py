@@ -14,6 +14,7 @@ from vacancies.dedup import (
     number_conflicts,
     place_in_text,
     place_key,
+    places_agree,
     title_key,
     title_level,
     title_relation,
@@ -184,6 +185,11 @@ def test_keys_for_titles_places_and_places_named_in_the_text():
     assert place_key("Regio Gouda") == "gouda"
     assert place_key("The Randstad, Netherlands") is None
     assert place_key("'s-Hertogenbosch") == "s hertogenbosch"
+    den_haag = fingerprint(title="Kok", description=TASKS, place="Den Haag")
+    assert places_agree(den_haag, fingerprint(title="Kok", description=TASKS,
+                                              place="'s-Gravenhage, ZH, NL"))
+    assert not places_agree(den_haag, fingerprint(title="Kok", description=TASKS,
+                                                  place="Rijswijk"))
     assert place_in_text("Als kok in Den Haag werk je in een team.") == "den haag"
     assert place_in_text("Standplaats: Alphen aan den Rijn") == "alphen aan den rijn"
     assert place_in_text("Je werkt in een team in heel Nederland.") is None
