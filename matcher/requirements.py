@@ -671,15 +671,23 @@ def segment(title: str, description: str, rules: RuleBook) -> list[Segment]:
     for line in description.splitlines(keepends=True):
         line_start = offset
         offset += len(line)
-        if not line.strip():
+        raw = line.strip()
+        if not raw:
             continue
-        kind = _heading_kind(line, rules)
-        if kind is not None:
-            section = kind
+        if len(raw) <= 80:  # a longer line is no heading (see _heading_kind)
+            kind = _heading_kind(line, rules)
+            if kind is not None:
+                section = kind
+                continue
+        bullet = _BULLET.match(line) is not None
+        pieces = _split_sentences(line)
+        if len(pieces) == 1:  # the whole line is one sentence (the common case)
+            if len(raw) >= 2:
+                segments.append(Segment(raw, "description", line_start + line.find(raw),
+                                        section, bullet, line))
             continue
-        bullet = bool(_BULLET.match(line))
         position = 0
-        for piece in _split_sentences(line):
+        for piece in pieces:
             found = line.find(piece, position)
             position = found + len(piece)
             text = piece.strip()
