@@ -339,6 +339,12 @@ class Fingerprint:
     # The numbers between each two words: {('met', 'collega'): {'18'}} for 'met 18 collega's'.
     numbered: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickling keeps (the crawler sends fingerprints between processes): not the
+        MinHash object and n-gram cells cached on it, which are made again when needed."""
+        return {name: value for name, value in self.__dict__.items()
+                if name not in ("_minhash", "_cells")}
+
     def minhash(self) -> MinHash:
         """The signature as datasketch's MinHash, for its LSH index (made once)."""
         made = self.__dict__.get("_minhash")

@@ -283,3 +283,17 @@ def test_aliases_loaded_with_their_canonical_id_are_copies_of_it(db_path):
                         employer="Tempo Personeel",
                         description="Nieuw op Banenbank! " + AGENCY_COPY[60:400] + " ...")
     assert finder.find(board) == "werkgever:1"
+
+
+def test_a_fingerprint_sent_to_another_process_leaves_its_caches_behind():
+    """The crawler's dedup process returns fingerprints: they pickle small and work alike."""
+    import pickle
+
+    print_ = fingerprint(title="Orderpicker", description=TASKS, place="Bleiswijk")
+    finder = DuplicateFinder()
+    finder.add("a", print_)
+    finder.weights(print_)  # caches the MinHash object and the n-gram cells on it
+    copy = pickle.loads(pickle.dumps(print_))
+    assert "_minhash" not in copy.__dict__ and "_cells" not in copy.__dict__
+    assert copy.title_key == print_.title_key and copy.numbered == print_.numbered
+    assert finder.find(copy, remember=False) == "a"
