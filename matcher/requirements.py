@@ -378,8 +378,8 @@ def _prepare(book: RuleBook) -> None:
     book.language_words = (dict(Counter(book.fields["language"]["english"])),
                            dict(Counter(book.fields["language"]["dutch"])))
     hours = book.fields["hours"]
-    _hour_patterns(hours["number"].pattern, hours["unit"].pattern,
-                   hours["range_joiner"].pattern)
+    walk(_hour_patterns(hours["number"].pattern, hours["unit"].pattern,
+                        hours["range_joiner"].pattern))
 
 
 def _compile_fields(raw: dict[str, Any], *, where: str) -> dict[str, Any]:
@@ -1120,13 +1120,15 @@ def read_hours(segments: list[Segment], rules: dict[str, Any],
     for seg in segments:
         text = seg.text.replace("\\", "")
         lowered = text.lower()
+        fast = lowered if seg.lowered is not None else None  # plain text: fast patterns
         has_fte = "fte" in lowered
-        has_hours = any(unit in lowered + " " for unit in _HOUR_WORDS)
+        spaced = lowered + " "
+        has_hours = any(unit in spaced for unit in _HOUR_WORDS)
         has_days = "dag" in lowered
         has_fulltime = any(word in lowered for word in _FULLTIME_WORDS)
         if not (has_fte or has_hours or has_days or has_fulltime):
             continue
-        for m in rules["fte"].finditer(text) if has_fte else ():
+        for m in _finditer(rules["fte"], text, fast) if has_fte else ():
             if rules["salary_basis"].search(lowered[max(0, m.start() - 30):m.start()]):
                 continue
             lo = _number(m.group("fte"))
@@ -1140,8 +1142,9 @@ def read_hours(segments: list[Segment], rules: dict[str, Any],
                 ftes.append((round(lo * 36, 1), round(hi * 40, 1)))
         stripped = rules["fte"].sub(lambda m: " " * len(m.group()), text) \
             if "fte" in lowered else text
+        stripped_fast = stripped.lower() if fast is not None and has_hours else None
         for regex in (mention, after_label) if has_hours else ():
-            for m in regex.finditer(stripped):
+            for m in _finditer(regex, stripped, stripped_fast):
                 before = stripped[max(0, m.start() - 40):m.start()]
                 tail = stripped[m.end():m.end() + 30]
                 if regex is mention and re.search(r"\d[:.]$|\du$", stripped[:m.start()]):
@@ -1170,7 +1173,7 @@ def read_hours(segments: list[Segment], rules: dict[str, Any],
                         continue
                     upper = lo
                 hours.append((lo, upper))
-        for m in rules["days"].finditer(lowered) if has_days else ():
+        for m in _finditer(rules["days"], lowered, fast) if has_days else ():
             if _HOURS_SKIP_BEFORE.search(lowered[max(0, m.start() - 12):m.start()]):
                 continue
             if days_excluded.search(lowered[m.end():m.end() + 40]) or days_excluded.search(
