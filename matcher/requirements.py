@@ -301,7 +301,7 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
             code=code, certainty=entry["certainty"],
             regex=regex, worker=bool(entry.get("worker")),
             requires=_compile(entry["requires"], where=where) if entry.get("requires") else None,
-            value_unit=entry.get("value"), lowered=_for_lowered(regex)))
+            value_unit=entry.get("value"), lowered=_fast(regex)))
     code_regex: dict[str, re.Pattern[str]] = {}
     for code, items in patterns.items():
         if items:
