@@ -627,17 +627,21 @@ def _heading_kind(line: str, rules: RuleBook) -> str | None:
     if not raw or len(raw) > 80 or _BULLET.match(raw) and not raw.startswith("**"):
         return None
     plain = _MARKUP.sub("", raw).replace("\\", "").strip().rstrip(":?!").strip()
-    if not plain or len(plain.split()) > 9:
+    words = len(plain.split())
+    if not plain or words > 9:
         return None
     marked = raw.startswith(("**", "#", "__")) or raw.endswith((":", "?", ":**", "?**"))
-    lowered = plain.lower()
-    if marked or len(plain.split()) <= 5:
+    if marked or words <= 5:
+        lowered = plain.lower()
         for kind, regex in rules.sections:
             if regex.search(lowered):
                 return kind
-    if marked and not re.search(r"[.!]\s*\S", plain) and len(plain.split()) <= 7:
+    if marked and not _SENTENCE_INSIDE.search(plain) and words <= 7:
         return "other"
     return None
+
+
+_SENTENCE_INSIDE = re.compile(r"[.!]\s*\S")
 
 
 _ABBREVIATION = re.compile(
