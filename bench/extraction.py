@@ -123,17 +123,17 @@ def evaluate(labels: list[dict], predicted: list[dict], vacancies: list[dict],
             if d["evidence"] not in vacancy["title"] + "\n" + vacancy["description"]:
                 invalid_evidence += 1
         for code in DEMAND_CODES:
-            g = code in gold["demands"]
-            p = code in pred_codes
-            if g and p:
+            in_gold = code in gold["demands"]
+            in_pred = code in pred_codes
+            if in_gold and in_pred:
                 counts[code][0] += 1
                 certainty_total += 1
                 certainty_right += gold["demands"][code] == pred_codes[code]["certainty"]
-            elif p:
+            elif in_pred:
                 counts[code][1] += 1
                 quote = pred_codes[code]["evidence"][:110]
                 errors.append(f"FP {code:22} {gold['id']:24} {quote!r}")
-            elif g:
+            elif in_gold:
                 counts[code][2] += 1
                 quote = gold["evidence"].get(code, "")[:110]
                 errors.append(f"FN {code:22} {gold['id']:24} {quote!r}")
