@@ -20,7 +20,10 @@ How a posting is read, as a careful coach reads it:
 - explicit statements win over implied ones; the job title adds the loads of
   its occupation as implied demands, never against a negation in the text.
 
-Only sentences that contain a cue are tokenised, which keeps extraction fast.
+Only sentences that contain a cue are tokenised, which keeps extraction fast;
+so do a cache of each word's pattern keys and case-sensitive copies of the
+patterns, matched on lower-cased text where that provably gives the same
+matches (see _for_lowered).
 """
 
 from __future__ import annotations
@@ -512,12 +515,11 @@ _FIELD_HINT_KEYS: dict[str, str] = {
 
 
 def _key_regex(keys: Iterable[str]) -> re.Pattern[str]:
-    """One pattern that finds, in lower-case text, every word that starts with a key.
+    """One pattern that matches, in lower-case text, every word that starts with a key.
 
     A key ending in a space must be the whole word; other keys are word prefixes.
-    The keys are merged into a tree of alternatives ("til(?:t|len)"), so the
-    regular-expression engine, not a Python loop over every word, skips the words
-    that no pattern can start with.
+    The keys are merged into a tree of alternatives ("til(?:t|len)"); a word seen for
+    the first time that this pattern does not match has no keys (see _word_keys).
     """
     def tree(words: Iterable[str]) -> str:
         root: dict[str, Any] = {}
