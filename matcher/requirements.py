@@ -95,6 +95,11 @@ class RuleBook:
     sections: list[tuple[str, re.Pattern[str]]]
     worker: re.Pattern[str]
     apply_sentence: re.Pattern[str]
+    benefit_sentence: re.Pattern[str]
+    benefit_exempt: frozenset[str]
+    company_sentence: re.Pattern[str]
+    company_recruits: re.Pattern[str]
+    company_codes: frozenset[str]
     negation_words: frozenset[str]
     negation_window: int
     clause_break: frozenset[str]
@@ -182,6 +187,11 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
                   for kind, p in cue["sections"].items()],
         worker=_compile(cue["worker"]["address"], where=f"{cues.name} worker"),
         apply_sentence=_compile(cue["worker"]["apply_sentence"], where=f"{cues.name} worker"),
+        benefit_sentence=_compile(cue["worker"]["benefit_sentence"], where=f"{cues.name} worker"),
+        benefit_exempt=frozenset(cue["worker"]["benefit_exempt"]),
+        company_sentence=_compile(cue["worker"]["company_sentence"], where=f"{cues.name} worker"),
+        company_recruits=_compile(cue["worker"]["company_recruits"], where=f"{cues.name} worker"),
+        company_codes=frozenset(cue["worker"]["company_codes"]),
         negation_words=frozenset(neg["before"]), negation_window=int(neg["window"]),
         clause_break=frozenset(neg["clause_break"]),
         not_negating=_compile(neg["not_negating"], where=f"{cues.name} not_negating"),
@@ -386,7 +396,8 @@ class Segment:
 # Every apply_sentence cue contains one of these (a cheap check before the pattern).
 _APPLY_STEMS = ("sollicit", "woord", "contact", "informatie", "vermeld", "motivatie", "cv",
                 "bureau", "reageer", "reageren", "assessment", "screening", "vog",
-                "verklaring", "acquisitie", "ongevraagd", "vragen over")
+                "verklaring", "acquisitie", "ongevraagd", "vragen over", "sluitingsdatum",
+                "gesprek", "vacature", "uiterlijk")
 
 
 def _heading_kind(line: str, rules: RuleBook) -> str | None:
@@ -677,6 +688,13 @@ class RequirementsComponent:
         distractor = rules.distractors.get(pattern.code)
         if distractor is not None and distractor.search(text):
             return "skip"
+        # a line about pay, leave or perks offers something; it asks nothing of the worker
+        if pattern.code not in rules.benefit_exempt and rules.benefit_sentence.search(text):
+            return "skip"
+        # the employer speaking of itself ("Wij leveren ... aan onze klanten"), not of the job
+        if pattern.code in rules.company_codes and rules.company_sentence.search(text) \
+                and not rules.worker.search(text) and not rules.company_recruits.search(text):
+            return "skip"
         if rules.optional_only is not None and _MAYBE_OPTIONAL.search(text) and any(
                 m.start() <= match.start() < m.end()
                 for m in rules.optional_only.finditer(text)):
@@ -727,6 +745,8 @@ class RequirementsComponent:
                 continue
             seg.settle(self.rules)
             if seg.section not in ("tasks", "intro", "team", "other") or not seg.worker:
+                continue
+            if not self.rules.worker.search(text):  # "een sterke positie als toezichthouder"
                 continue
             if _ROLE_CONTEXT_NOT.search(seg.text):
                 continue
