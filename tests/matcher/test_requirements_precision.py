@@ -62,8 +62,10 @@ TWINS = [
      "Je werkt buiten, in weer en wind."),
     ("buiten_klimaat", "Onze stichting vangt moeders op die op straat terecht zijn gekomen.",
      "Je werkt op straat en spreekt jongeren aan op hun gedrag."),
+    ("buiten_klimaat", "Je werkt samen met partners van buiten de organisatie.",
+     "Je bent veel buiten aan het werk, ook in de winter."),
     ("buiten_klimaat", "Je kijkt van buiten naar binnen naar onze processen.",
-     "Je werkt een groot deel van de dag buiten op het terrein."),
+     "Je werkt grotendeels buiten op het terrein."),
     # elevated risk: a subject list, a figure of speech
     ("verhoogd_risico", "Het tijdschrift behandelt onderwerpen als werkstress, machineveiligheid "
                         "en gevaarlijke stoffen.",
