@@ -101,6 +101,11 @@ TWINS = [
      "Je handelt klachten van klanten af."),
     ("conflicten", "Onze rechtbank helpt burgers die in een geschil verwikkeld zijn.",
      "Je voert lastige gesprekken en gaat goed om met agressie."),
+    ("conflicten", "Wij werken voor iedereen, van rechters tot burgers die door een ruzie of een "
+                   "misdrijf in een rechtszaak verwikkeld raken.",
+     "Je behandelt bezwaarschriften van burgers."),
+    ("klantcontact", "Je bent nieuwsgierig, zelfstandig en klant- en resultaatgericht.",
+     "Je onderhoudt contact met klanten over hun bestellingen."),
     # other people's emotions: the sector, research, diplomas
     ("emoties_anderen", "Parnassia is marktleider in de ggz voor mensen met psychische problemen.",
      "Je begeleidt cliënten met psychische problemen in hun dagelijks leven."),
