@@ -104,6 +104,14 @@ TWINS = [
     ("conflicten", "Wij werken voor iedereen, van rechters tot burgers die door een ruzie of een "
                    "misdrijf in een rechtszaak verwikkeld raken.",
      "Je behandelt bezwaarschriften van burgers."),
+    ("klantcontact", "Je werkt met het relatiebeheer (CRM) systeem en maakt rapportages.",
+     "Relatiebeheer is een belangrijk deel van je werk: je bezoekt klanten."),
+    ("klantcontact", "Je levert inzichten die ons helpen onze klanten beter te begrijpen.",
+     "Je adviseert klanten persoonlijk in de showroom."),
+    ("klantcontact", "Je werkt aan een voicebot die klantgesprekken ondersteunt.",
+     "Je voert klantgesprekken over hun verzekering."),
+    ("klantcontact", "Je bent het aanspreekpunt voor ons nieuwe dataplatform.",
+     "Je bent het aanspreekpunt voor bezoekers van het museum."),
     ("klantcontact", "Je bent nieuwsgierig, zelfstandig en klant- en resultaatgericht.",
      "Je onderhoudt contact met klanten over hun bestellingen."),
     # other people's emotions: the sector, research, diplomas
