@@ -553,6 +553,8 @@ class RequirementsComponent:
         strings = nlp.vocab.strings
         self.negation_ids = frozenset(strings.add(w) for w in rules.negation_words)
         self.clause_break_ids = frozenset(strings.add(w) for w in rules.clause_break)
+        # sentence-wide cues (distractors, benefit and blurb lines) of the doc being read
+        self._sentence_flags: dict[tuple[int, str], bool] = {}
 
     # The pipeline's make_doc for a vacancy: only sentences with a cue are tokenised.
     def make_doc(self, nlp: Language, *, title: str, description: str) -> Doc:
@@ -614,6 +616,7 @@ class RequirementsComponent:
     # ------------------------------------------------------------------ reading
     def read(self, doc: Doc, reading: _Reading) -> Requirements:
         rules = self.rules
+        self._sentence_flags.clear()
         language = detect_language(reading.description or reading.title, rules)
         negated = set(reading.negated)
         doc_text = reading.doc_text if reading.doc_text is not None else doc.text
@@ -662,6 +665,14 @@ class RequirementsComponent:
         fields = self._fields(reading)
         return Requirements(demands=demands, language=language, **fields)
 
+    def _sentence_is(self, kind: str, sent: _Sentence, regex: re.Pattern[str]) -> bool:
+        """Whether a sentence-wide cue holds, asked once per sentence of the doc being read."""
+        key = (sent.start_char, kind)
+        found = self._sentence_flags.get(key)
+        if found is None:
+            found = self._sentence_flags[key] = regex.search(sent.text) is not None
+        return found
+
     def _judge(self, tokens: _Tokens, doc_text: str, sent: _Sentence, match: re.Match[str],
                pattern: DemandPattern, seg: Segment) -> str:
         """'ok' for a demand, 'negated' for a negated cue, 'skip' for a cue out of place."""
@@ -685,21 +696,23 @@ class RequirementsComponent:
             return "skip"
         if pattern.worker and seg.section == "other" and not seg.worker and not seg.bullet:
             return "skip"
+        if pattern.requires is not None and not pattern.requires.search(text):
+            return "skip"
         distractor = rules.distractors.get(pattern.code)
-        if distractor is not None and distractor.search(text):
+        if distractor is not None and self._sentence_is(f"!{pattern.code}", sent, distractor):
             return "skip"
         # a line about pay, leave or perks offers something; it asks nothing of the worker
-        if pattern.code not in rules.benefit_exempt and rules.benefit_sentence.search(text):
+        if pattern.code not in rules.benefit_exempt and self._sentence_is(
+                "benefit", sent, rules.benefit_sentence):
             return "skip"
         # the employer speaking of itself ("Wij leveren ... aan onze klanten"), not of the job
-        if pattern.code in rules.company_codes and rules.company_sentence.search(text) \
-                and not rules.worker.search(text) and not rules.company_recruits.search(text):
+        if pattern.code in rules.company_codes and self._sentence_is(
+                "company", sent, rules.company_sentence) and not self._sentence_is(
+                "worker", sent, rules.worker) and not rules.company_recruits.search(text):
             return "skip"
         if rules.optional_only is not None and _MAYBE_OPTIONAL.search(text) and any(
                 m.start() <= match.start() < m.end()
                 for m in rules.optional_only.finditer(text)):
-            return "skip"
-        if pattern.requires is not None and not pattern.requires.search(text):
             return "skip"
         return "ok"
 
