@@ -203,3 +203,9 @@ def test_a_company_sentence_about_its_work_still_counts_when_it_speaks_to_the_wo
 def test_a_role_named_for_the_organisation_is_not_the_workers_role():
     text = tasks("Data is het fundament voor een sterke positie als toezichthouder.")
     assert not read(text) & {"conflicten", "verhoogd_risico"}
+
+
+def test_the_recruiter_who_answers_questions_is_no_customer_contact():
+    text = tasks("Je bouwt dashboards.\nVragen? Sanne staat je dan graag te woord.")
+    assert "klantcontact" not in read(text)
+    assert "klantcontact" in read(tasks("Je staat bezoekers graag te woord aan de balie."))
