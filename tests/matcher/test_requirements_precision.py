@@ -88,8 +88,10 @@ TWINS = [
     # customer contact: the employer's customers, products, colleagues, traits
     ("klantcontact", "Wij leveren dataplatformen aan onze klanten.",
      "Je helpt klanten aan de telefoon met hun vragen."),
-    ("klantcontact", "Je bouwt software die onze klanten helpt hun processen te verbeteren.",
+    ("klantcontact", "Je bouwt tools die onze klanten helpen hun processen te verbeteren.",
      "Je adviseert klanten over de inrichting van hun systemen."),
+    ("klantcontact", "Je bouwt een platform dat onze klanten helpt bij hun planning.",
+     "Ben jij de nieuwe engineer die onze klanten verder helpt?"),
     ("klantcontact", "Je bent het aanspreekpunt voor collega's bij vragen over het dataplatform.",
      "Je bent het eerste aanspreekpunt voor klanten aan de balie."),
     ("klantcontact", "Je bent proactief, servicegericht en nauwkeurig.",
