@@ -70,11 +70,15 @@ TWINS = [
     ("verhoogd_risico", "Het tijdschrift behandelt onderwerpen als werkstress, machineveiligheid "
                         "en gevaarlijke stoffen.",
      "Je werkt met gevaarlijke stoffen in het laboratorium."),
+    ("verhoogd_risico", "Je analyseert vergunningen en onderzoek naar gevaarlijke stoffen.",
+     "Je vervoert gevaarlijke stoffen volgens de ADR-regelgeving."),
     ("verhoogd_risico", "In een wereld waarin data explosief toeneemt, bouw jij aan de basis.",
      "Je werkt in een omgeving met explosiegevaar."),
     # noise, dust: measuring it is not being exposed to it
     ("geluid_stof_trillingen", "Je voert metingen uit van geluid en trillingen in de installatie.",
      "In de hal is veel lawaai en stof."),
+    ("geluid_stof_trillingen", "Je analyseert de luchtkwaliteit met sensoren in de stad.",
+     "Je meet de producten na; in de hal is veel lawaai."),
     # evening and weekend: dates, perks, flexibility offered, planning others' rosters
     ("avond_weekend", "De sluitingsdatum is zondag 3 maart.",
      "Je werkt ook op zondag."),
@@ -148,6 +152,8 @@ TWINS = [
      "Je staat de hele dag achter de toonbank."),
     ("staan", "De komende jaren staat er nog veel te gebeuren.",
      "Je staat grotendeels aan de productielijn."),
+    ("staan", "Bij vragen staat ons hele team voor je klaar.",
+     "Je staat de hele dag klaar voor klanten achter de toonbank."),
 ]
 
 
