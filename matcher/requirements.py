@@ -102,6 +102,11 @@ class RuleBook:
     sections: list[tuple[str, re.Pattern[str]]]
     worker: re.Pattern[str]
     apply_sentence: re.Pattern[str]
+    benefit_sentence: re.Pattern[str]
+    benefit_exempt: frozenset[str]
+    company_sentence: re.Pattern[str]
+    company_recruits: re.Pattern[str]
+    company_codes: frozenset[str]
     negation_words: frozenset[str]
     negation_window: int
     clause_break: frozenset[str]
@@ -340,6 +345,11 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
                   for kind, p in cue["sections"].items()],
         worker=_compile(cue["worker"]["address"], where=f"{cues.name} worker"),
         apply_sentence=_compile(cue["worker"]["apply_sentence"], where=f"{cues.name} worker"),
+        benefit_sentence=_compile(cue["worker"]["benefit_sentence"], where=f"{cues.name} worker"),
+        benefit_exempt=frozenset(cue["worker"]["benefit_exempt"]),
+        company_sentence=_compile(cue["worker"]["company_sentence"], where=f"{cues.name} worker"),
+        company_recruits=_compile(cue["worker"]["company_recruits"], where=f"{cues.name} worker"),
+        company_codes=frozenset(cue["worker"]["company_codes"]),
         negation_words=frozenset(neg["before"]), negation_window=int(neg["window"]),
         clause_break=frozenset(neg["clause_break"]),
         not_negating=_compile(neg["not_negating"], where=f"{cues.name} not_negating"),
@@ -620,7 +630,8 @@ class Segment:
 # Every apply_sentence cue contains one of these (a cheap check before the pattern).
 _APPLY_STEMS = ("sollicit", "woord", "contact", "informatie", "vermeld", "motivatie", "cv",
                 "bureau", "reageer", "reageren", "assessment", "screening", "vog",
-                "verklaring", "acquisitie", "ongevraagd", "vragen over")
+                "verklaring", "acquisitie", "ongevraagd", "vragen over", "sluitingsdatum",
+                "gesprek", "vacature", "uiterlijk")
 
 
 def _heading_kind(line: str, rules: RuleBook) -> str | None:
@@ -792,6 +803,8 @@ class RequirementsComponent:
         strings = nlp.vocab.strings
         self.negation_ids = frozenset(strings.add(w) for w in rules.negation_words)
         self.clause_break_ids = frozenset(strings.add(w) for w in rules.clause_break)
+        # sentence-wide cues (distractors, benefit and blurb lines) of the doc being read
+        self._sentence_flags: dict[tuple[int, str], bool] = {}
 
     # The pipeline's make_doc for a vacancy: only sentences with a cue are tokenised.
     def make_doc(self, nlp: Language, *, title: str, description: str) -> Doc:
@@ -860,6 +873,7 @@ class RequirementsComponent:
     # ------------------------------------------------------------------ reading
     def read(self, doc: Doc, reading: _Reading) -> Requirements:
         rules = self.rules
+        self._sentence_flags.clear()
         language = detect_language(reading.description or reading.title, rules)
         negated = set(reading.negated)
         doc_text = reading.doc_text if reading.doc_text is not None else doc.text
@@ -911,6 +925,15 @@ class RequirementsComponent:
         fields = self._fields(reading)
         return Requirements(demands=demands, language=language, **fields)
 
+    def _sentence_is(self, kind: str, sent: _Sentence, regex: re.Pattern[str],
+                     texts: tuple[str, str | None]) -> bool:
+        """Whether a sentence-wide cue holds, asked once per sentence of the doc being read."""
+        key = (sent.start_char, kind)
+        found = self._sentence_flags.get(key)
+        if found is None:
+            found = self._sentence_flags[key] = _search(regex, *texts) is not None
+        return found
+
     def _judge(self, tokens: _Tokens, doc: tuple[str, str | None], sent: _Sentence,
                texts: tuple[str, str | None], match: re.Match[str], pattern: DemandPattern,
                seg: Segment) -> str:
@@ -939,14 +962,25 @@ class RequirementsComponent:
             return "skip"
         if pattern.worker and seg.section == "other" and not seg.worker and not seg.bullet:
             return "skip"
+        if pattern.requires is not None and not _search(pattern.requires, text, low):
+            return "skip"
         distractor = rules.distractors.get(pattern.code)
-        if distractor is not None and _search(distractor, text, low):
+        if distractor is not None and self._sentence_is(f"!{pattern.code}", sent, distractor,
+                                                         texts):
+            return "skip"
+        # a line about pay, leave or perks offers something; it asks nothing of the worker
+        if pattern.code not in rules.benefit_exempt and self._sentence_is(
+                "benefit", sent, rules.benefit_sentence, texts):
+            return "skip"
+        # the employer speaking of itself ("Wij leveren ... aan onze klanten"), not of the job
+        if pattern.code in rules.company_codes and self._sentence_is(
+                "company", sent, rules.company_sentence, texts) and not self._sentence_is(
+                "worker", sent, rules.worker, texts) and not _search(
+                rules.company_recruits, text, low):
             return "skip"
         if rules.optional_only is not None and _search(_MAYBE_OPTIONAL, text, low) and any(
                 m.start() <= match.start() < m.end()
                 for m in _finditer(rules.optional_only, text, low)):
-            return "skip"
-        if pattern.requires is not None and not _search(pattern.requires, text, low):
             return "skip"
         return "ok"
 
@@ -995,6 +1029,8 @@ class RequirementsComponent:
             seg.settle(self.rules)
             if seg.section not in ("tasks", "intro", "team", "other") or not seg.worker:
                 continue
+            if not _search(self.rules.worker, text, seg.lowered):
+                continue  # "een sterke positie als toezichthouder" names no role of the worker
             for m in _ROLE.finditer(seg.text):
                 if _ROLE_NOT_A_NAME.match(m.group(1)):
                     continue
