@@ -67,7 +67,7 @@ RELATED_OCCUPATIONS: tuple[tuple[str, ...], ...] = (
     ("administratief medewerker", "receptionist", "klantenservicemedewerker"),
     ("vrachtwagenchauffeur", "chauffeur", "buschauffeur", "koerier"),
     ("schoonmaker", "kamermeisje", "glazenwasser"),
-    ("horecamedewerker", "kok"),
+    ("bedieningsmedewerker", "horecamedewerker", "kok"),
     ("kassamedewerker", "winkelmedewerker", "vakkenvuller"),
     ("bouwvakker", "dakdekker", "schilder", "vloerenlegger"),
     ("ict-medewerker", "kantoorprofessional"),

@@ -323,6 +323,17 @@ def test_a_trade_title_carries_the_loads_of_its_core_tasks():
     waiter = extract(title="Medewerker bediening", description="Je werkt in ons restaurant.")
     codes = {d.code: d.certainty for d in waiter.demands}
     assert codes.get("lopen") == "implied" and codes.get("avond_weekend") == "implied"
+    assert codes.get("tillen") == "implied"  # trays and plates, table to table
+
+
+def test_table_service_carries_trays_a_counter_job_does_not():
+    from matcher.requirements import extract
+
+    for title in ("F&B Associate", "Serveerster (m/v/x)", "Ober"):
+        found = extract(title=title, description="Je werkt in ons restaurant.")
+        assert "tillen" in {d.code for d in found.demands}, title
+    barista = extract(title="Barista", description="Je werkt achter de koffiebar.")
+    assert "tillen" not in {d.code for d in barista.demands}
 
 
 def test_standing_by_choice_is_no_demand_and_a_large_part_of_the_day_is():
