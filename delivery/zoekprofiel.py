@@ -40,10 +40,6 @@ from vacancies.vocabulary import EDUCATION_NAMES_NL
 logger = logging.getLogger(__name__)
 
 TABLE = "zoekprofielen"
-# Occupations that cannot be done without a driving licence (the knowledge base has no
-# licences): the licence their ordinary jobs ask.
-OCCUPATION_LICENCES = {"vrachtwagenchauffeur": "C", "buschauffeur": "B", "chauffeur": "B",
-                       "koerier": "B"}
 ENTRY_TIER = 1
 RELATIONS_NL = {"same": "ervaring in dit beroep", "related": "verwante ervaring",
                 "sector": "ervaring in dezelfde sector", "field": "opleiding in dit vak"}
@@ -113,7 +109,7 @@ def draft(profile: Profile, *, today: date | None = None) -> Zoekprofiel:
                                 "daarin heeft de werknemer geen opleiding of ervaring.")
         if "leidinggeven" in occupation.demands and (fit is None or fit.relation != "same"):
             excluded.append("Leidinggeven zonder ervaring daarin is niet realistisch.")
-        licence = OCCUPATION_LICENCES.get(occupation.name)
+        licence = occupation.licence
         if licence and not licence_covered(licence, profile.driving_licences):
             excluded.append(f"Vraagt rijbewijs {licence}; dat heeft de werknemer niet.")
         verdict = judge(vacancy_id=occupation.name, requirements=typical_requirements(occupation),

@@ -38,6 +38,8 @@ class Occupation:
     education: str | None
     demands: tuple[str, ...]
     pattern: re.Pattern[str]
+    trade_diploma: bool = False   # asks a diploma of its own trade: no entry job without it
+    licence: str | None = None    # the driving licence its ordinary jobs ask
 
 
 def normalise_title(title: str) -> str:
@@ -49,13 +51,20 @@ def normalise_title(title: str) -> str:
 
 
 @cache
-def _load(path: Path) -> tuple[Occupation, ...]:
+def _read(path: Path) -> dict:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ConfigError(f"Beroepenlijst {path} is niet te lezen: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"Beroepenlijst {path} is geen JSON-object.")
+    return raw
+
+
+@cache
+def _load(path: Path) -> tuple[Occupation, ...]:
     occupations = []
-    for entry in raw.get("occupations", []):
+    for entry in _read(path).get("occupations", []):
         try:
             variants = tuple(entry["variants"])
             # Longest variants first: an alternation stops at the first that matches, and
@@ -65,7 +74,8 @@ def _load(path: Path) -> tuple[Occupation, ...]:
             occupations.append(Occupation(
                 name=entry["name"], variants=variants, sector=entry.get("sector"),
                 education=entry.get("education"), demands=tuple(entry.get("demands", [])),
-                pattern=pattern))
+                pattern=pattern, trade_diploma=bool(entry.get("trade_diploma", False)),
+                licence=entry.get("licence")))
         except (KeyError, re.error) as exc:
             raise ConfigError(
                 f"Beroepenlijst {path}: beroep {entry.get('name', '?')} is fout: {exc}") from exc
@@ -75,6 +85,21 @@ def _load(path: Path) -> tuple[Occupation, ...]:
 def load_title_kb(path: Path | None = None) -> list[Occupation]:
     """All occupations of the knowledge base, in file order."""
     return list(_load(path or DEFAULT_TITLE_KB))
+
+
+@cache
+def load_families(path: Path | None = None) -> tuple[frozenset[str], ...]:
+    """Families of occupations whose experience carries over directly (symmetric)."""
+    path = path or DEFAULT_TITLE_KB
+    names = {occupation.name for occupation in _load(path)}
+    families = []
+    for family in _read(path).get("families", []):
+        unknown = sorted(set(family) - names)
+        if unknown:
+            raise ConfigError(f"Beroepenlijst {path}: familie {family} noemt onbekende "
+                              f"beroepen: {', '.join(unknown)}")
+        families.append(frozenset(family))
+    return tuple(families)
 
 
 def match_titles(title: str, *, path: Path | None = None) -> list[Occupation]:

@@ -36,7 +36,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matcher.models import DEMAND_CODES, Match, Requirements, Verdict
-from matcher.occupations import Occupation, load_title_kb, match_titles, normalise_title
+from matcher.occupations import (
+    Occupation,
+    load_families,
+    load_title_kb,
+    match_titles,
+    normalise_title,
+)
 from profiles.model import Profile
 from profiles.passend_werk import load_rules
 from vacancies.model import Vacancy
@@ -56,23 +62,6 @@ PENALTY_TYPICAL_STEP = 0.12     # the occupation usually asks one tier more
 PENALTY_EXPERIENCE = 0.22       # asks experience in work the employee never did
 PENALTY_TARGET_GROUP = 1.00     # jobs only for the Participatiewet/banenafspraak target group
 
-# Occupations whose experience carries over directly (symmetric): the knowledge base
-# gives sectors; these families are narrower than a sector and may cross one.
-RELATED_OCCUPATIONS: tuple[tuple[str, ...], ...] = (
-    ("orderpicker", "reachtruckchauffeur", "bijrijder", "vakkenvuller"),
-    ("elektricien", "servicemonteur", "assemblagemedewerker", "machineoperator"),
-    ("productiemedewerker", "assemblagemedewerker", "machineoperator", "oogstmedewerker",
-     "slager"),
-    ("verzorgende", "begeleider"),
-    ("administratief medewerker", "receptionist", "klantenservicemedewerker"),
-    ("vrachtwagenchauffeur", "chauffeur", "buschauffeur", "koerier"),
-    ("schoonmaker", "kamermeisje", "glazenwasser"),
-    ("bedieningsmedewerker", "horecamedewerker", "kok"),
-    ("kassamedewerker", "winkelmedewerker", "vakkenvuller"),
-    ("bouwvakker", "dakdekker", "schilder", "vloerenlegger"),
-    ("ict-medewerker", "kantoorprofessional"),
-    ("afvalinzamelaar", "postbezorger", "bijrijder"),
-)
 # Jobs reserved for the target group of the Participatiewet / banenafspraak (beschut werk):
 # an employee in spoor 2 has an employer and falls outside it.
 TARGET_GROUP = re.compile(
@@ -100,10 +89,6 @@ GENERIC_TITLE_WORDS = frozenset({
     "the", "and", "met", "voor", "van", "bij", "uur", "per", "week", "fte"})
 _SKILL_SUFFIX = re.compile(r"(?:certificaat|diploma|registratie|rijbewijs|cursus)$")
 _FLAG_TARGET_GROUP, _FLAG_LEADS, _FLAG_DIPLOMA, _FLAG_TRAINEE = 1, 2, 4, 8
-# Occupations that ask a diploma of their own trade (a protected title or a certificate):
-# without experience or education in that trade they are no entry job.
-TRADE_DIPLOMA = frozenset({"verzorgende", "begeleider", "beveiliger", "elektricien",
-                           "servicemonteur", "lasser", "leraar", "kapper", "kok"})
 TRAINEE = re.compile(r"\b(?:leerling|leerwerk|in opleiding|bbl|opleidingsplaats|"
                      r"zij-?instromer|omscholing)", re.IGNORECASE)
 # Not realistic work, so not shown: a job for the target group or for students, or one that
@@ -216,7 +201,7 @@ def vacancy_facts(vacancy: Vacancy, requirements: Requirements) -> VacancyFacts:
         hours_min=requirements.hours_per_week.min if requirements.hours_per_week else None,
         demands=tuple(d.code for d in requirements.demands),
         education_level=requirements.education_level,
-        trade_diploma=any(name in TRADE_DIPLOMA for name in occupations[:1]),
+        trade_diploma=any(kb[name].trade_diploma for name in occupations[:1]),
         trainee=TRAINEE.search(vacancy.title) is not None)
 
 
@@ -330,8 +315,8 @@ class ProfileTerms:
 
 
 def related_occupations(name: str) -> set[str]:
-    """Occupations whose experience carries over to `name` (the families above)."""
-    return {other for family in RELATED_OCCUPATIONS if name in family for other in family} - {
+    """Occupations whose experience carries over to `name` (the knowledge base's families)."""
+    return {other for family in load_families() if name in family for other in family} - {
         name}
 
 
