@@ -10,6 +10,7 @@ otherwise it is stored as itself and counted `new`, `updated` or `unchanged`.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from dataclasses import replace
@@ -21,7 +22,13 @@ from scrapy.exceptions import DropItem
 
 from crawlers.parsers.common import guess_language
 from crawlers.state import CrawlState, PageDone
-from vacancies.dedup import DuplicateFinder, fingerprint, load_finder, save_fingerprint
+from vacancies.dedup import (
+    DuplicateFinder,
+    Fingerprint,
+    fingerprint,
+    load_finder,
+    save_fingerprint,
+)
 from vacancies.model import Vacancy
 from vacancies.store import VacancyStore, utc_now
 
@@ -83,7 +90,9 @@ class StorePipeline:
         # with the canonical vacancy it duplicates.
         self.buffer: list[tuple[PageDone | None, list[tuple[Vacancy, str | None]]]] = []
         self.buffered = 0
-        self.pending: dict[str, Any] = {}  # new canonical vacancies not yet written
+        # Vacancies found but not yet written: their fingerprint and the canonical vacancy
+        # they duplicate (None for a new canonical one).
+        self.pending: dict[str, tuple[Fingerprint, str | None]] = {}
         self.flushed_at = time.monotonic()
         self.today = date.today()
 
@@ -99,7 +108,8 @@ class StorePipeline:
     def open_spider(self) -> None:
         key = str(self.crawler.settings["SPOORZOEKER_DB"])
         if key not in _FINDERS:
-            _FINDERS[key] = load_finder(self.store.db, open_vacancies=self.store.open_texts())
+            _FINDERS[key] = load_finder(self.store.db, open_vacancies=itertools.chain(
+                self.store.open_texts(), self.store.open_alias_texts()))
         self.finder = _FINDERS[key]
 
     def close_spider(self) -> None:
@@ -160,7 +170,8 @@ class StorePipeline:
         except Exception:  # noqa: BLE001 (one bad record must not cost the batch)
             logger.warning("%s could not be stored", vacancy.id, exc_info=True)
             self.crawler.spider.report.error("store_error")
-            if self.pending.pop(vacancy.id, None) is not None and self.finder is not None:
+            _, duplicated = self.pending.pop(vacancy.id, (None, ""))
+            if duplicated is None and self.finder is not None:
                 self.finder.remove(vacancy.id)  # not stored: no repost may join it
             return False
         self.pending.pop(vacancy.id, None)
@@ -173,7 +184,7 @@ class StorePipeline:
         """The vacancy this one duplicates, decided when it arrives; a new canonical vacancy
         joins the finder at once, so a repost later in the same crawl finds it."""
         if vacancy.id in self.pending:
-            return None
+            return self.pending[vacancy.id][1]
         known, canonical = self.store.known(vacancy.id)
         if known or self.finder is None:
             return canonical
@@ -182,7 +193,7 @@ class StorePipeline:
         canonical = self.finder.find(print_, exclude=vacancy.id)
         if canonical is None:
             self.finder.add(vacancy.id, print_)
-            self.pending[vacancy.id] = print_
+        self.pending[vacancy.id] = (print_, canonical)
         return canonical
 
     def _store(self, vacancy: Vacancy, canonical: str | None, *, crawl: int | None,
@@ -191,18 +202,22 @@ class StorePipeline:
         if canonical is not None:
             self.store.add_alias(vacancy, canonical_id=canonical, seen_at=seen_at, crawl=crawl,
                                  today=self.today)
+            self._save_print(vacancy)  # a later crawl finds copies of this copy too
             return ["duplicates"]
         change = self.store.upsert(vacancy, seen_at=seen_at, crawl=crawl, today=self.today)
         counted: list[str] = [change]
         if change == "new" and vacancy.valid_through and vacancy.valid_through < self.today:
             counted.append("closed")  # found already past its validThrough: stored, closed
-        print_ = self.pending.get(vacancy.id)
         if change == "updated" and self.finder is not None:
             print_ = fingerprint(title=vacancy.title, description=vacancy.description,
                                  place=vacancy.place, employer=vacancy.employer)
             self.finder.add(vacancy.id, print_)
-        if print_ is not None:
-            save_fingerprint(self.store.db, vacancy_id=vacancy.id,
-                             content_hash=vacancy.content_hash(), print_=print_,
-                             title=vacancy.title)
+            self.pending[vacancy.id] = (print_, None)
+        self._save_print(vacancy)
         return counted
+
+    def _save_print(self, vacancy: Vacancy) -> None:
+        if vacancy.id in self.pending:
+            save_fingerprint(self.store.db, vacancy_id=vacancy.id,
+                             content_hash=vacancy.content_hash(),
+                             print_=self.pending[vacancy.id][0], title=vacancy.title)

@@ -338,6 +338,18 @@ class VacancyStore:
             yield (row["id"], row["content_hash"], row["title"], row["description"],
                    row["place"], row["employer"])
 
+    def open_alias_texts(self) -> Iterator[tuple[str, str, str, str, None, None, str]]:
+        """(id, content hash, title, description, None, None, canonical id) of every open
+        alias, from the snapshot of its current text: what the crawler's duplicate finder
+        needs to find copies of copies after a restart (place and employer are not kept
+        for aliases; their stored fingerprints have them)."""
+        for row in self.db.execute(
+                "select a.id, a.content_hash, s.title, s.description, a.canonical_id "
+                "from vacancy_aliases a join vacancy_snapshots s "
+                "on s.vacancy_id = a.id and s.content_hash = a.content_hash "
+                "where a.status = 'open'"):
+            yield row[0], row[1], row[2], row[3], None, None, row[4]
+
     def remember_url(self, vacancy_id: str, url: str, *, source: str | None,
                      seen_at: str | None = None) -> None:
         """Record that the vacancy was found at `url` (deduplication keeps every URL)."""

@@ -116,3 +116,37 @@ def test_page_requests_are_written_for_jobdir_as_scrapy_writes_them_and_read_bac
     assert read.callback.__func__ is JobPostingSpider.parse_page
     assert read.errback.__func__ is JobPostingSpider.failed
     assert read.meta["lastmod"] == "2026-11-20"
+
+
+def test_a_copy_of_a_copy_is_found_in_a_later_crawl(db_path):
+    """Night 1 stores the employer's ad, night 2 an agency's copy of it, night 3 a job
+    board's copy of the agency's ad: each night is a new process with a new finder, and the
+    third still lands on the employer's vacancy (through the copy it shares words with)."""
+    from tests.vacancies.test_dedup import AGENCY_COPY, BOILERPLATE, OWN_TEXT
+
+    def crawl(record: Vacancy) -> SourceReport:
+        store_pipeline, report = pipeline(db_path)  # a fresh finder, as in a new process
+        store_pipeline.process_item(note(record.id, record))
+        store_pipeline.close_spider()
+        return report
+
+    crawl(Vacancy(id="werkgever:1", title="Orderpicker", place="Bleiswijk",
+                  employer="Groenhuis Distributie B.V.", source="werkgever",
+                  description=f"{BOILERPLATE} {OWN_TEXT}"))
+    assert crawl(Vacancy(id="tempo:7", title="Orderpicker", place="Bleiswijk",
+                         employer="Tempo Personeel", source="tempo",
+                         description=AGENCY_COPY)).duplicates == 1
+    # the board shows the agency's short version: its header, blurb, offer and contact,
+    # words the employer's own ad does not have
+    short = ("Tempo Personeel: werk dat bij je past. Onze klant is een groeiende organisatie "
+             "in Bleiswijk. Wij zoeken een orderpicker voor 32 uur per week in Bleiswijk. Je "
+             "verdient 14,50 euro per uur. Vragen? Bel Anouk van Tempo Personeel via "
+             "085-2223300.")
+    assert short.split(". ")[1] in AGENCY_COPY and short.split(". ")[1] not in OWN_TEXT
+    board = crawl(Vacancy(id="bord:3", title="Orderpicker (m/v) 32 uur", place="Bleiswijk",
+                          employer="Tempo Personeel", source="bord", description=short))
+
+    store = VacancyStore.open(db_path)
+    assert board.duplicates == 1 and board.new == 0
+    assert store.alias_of("bord:3") == "werkgever:1"
+    assert [s.vacancy.id for s in store.vacancies()] == ["werkgever:1"]
