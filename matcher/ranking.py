@@ -411,13 +411,8 @@ def title_word_fit(table: FactTable, terms: ProfileTerms, rows: np.ndarray) -> n
     for _, years, keys in terms.experience_titles:
         if not keys:
             continue
-        counts = np.zeros(len(table), dtype=np.float32)
-        for key in keys:
-            hits = table.title_rows.get(key)
-            if hits is not None:
-                counts[hits] += 1
         factor = 0.85 + 0.15 * min(years, 10) / 10
-        best = np.maximum(best, counts[rows] / len(keys) * factor)
+        best = np.maximum(best, _title_key_counts(table, keys)[rows] / len(keys) * factor)
     return best
 
 
@@ -427,13 +422,18 @@ def wish_rows(table: FactTable, terms: ProfileTerms, rows: np.ndarray) -> np.nda
     for keys in terms.wish_keys:
         if not keys:
             continue
-        counts = np.zeros(len(table), dtype=np.int16)
-        for key in keys:
-            hits = table.title_rows.get(key)
-            if hits is not None:
-                counts[hits] += 1
-        met |= counts[rows] == len(keys)
+        met |= _title_key_counts(table, keys)[rows] == len(keys)
     return met
+
+
+def _title_key_counts(table: FactTable, keys: Iterable[str]) -> np.ndarray:
+    """Per vacancy of the table: how many of `keys` its title holds."""
+    counts = np.zeros(len(table), dtype=np.float32)
+    for key in keys:
+        hits = table.title_rows.get(key)
+        if hits is not None:
+            counts[hits] += 1
+    return counts
 
 
 def coarse_scores(*, table: FactTable, rows: np.ndarray, terms: ProfileTerms,

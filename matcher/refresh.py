@@ -118,6 +118,10 @@ def vacancy_location(vacancy: Vacancy) -> Location | None:
     return vacancy_whereabouts(vacancy)[0]
 
 
+# Where a title may name its place: after a dash or bar, or "in"/"te" ("... – Bergen (LI)").
+_TITLE_PARTS = re.compile(r"\s+[-\u2013\u2014|]\s+|\s+(?:in|te)\s+")
+
+
 def vacancy_whereabouts(vacancy: Vacancy) -> tuple[Location | None, str | None]:
     """(the point, the province) of a vacancy: its postcode or place as a point; when the
     place names only a Dutch province ("Limburg, Netherlands"), a place its title names
@@ -134,9 +138,6 @@ def vacancy_whereabouts(vacancy: Vacancy) -> tuple[Location | None, str | None]:
             return found, None
     return None, region
 
-
-# Where a title may name its place: after a dash or bar, or "in"/"te" ("... – Bergen (LI)").
-_TITLE_PARTS = re.compile(r"\s+[-\u2013\u2014|]\s+|\s+(?:in|te)\s+")
 
 
 def refresh_facts(*, vacancies: VacancyStore, matcher_store: MatcherStore,
