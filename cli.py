@@ -110,7 +110,8 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
         return
     from rich.progress import Progress
 
-    labels = {"extract": "Eisen lezen", "embed": "Vacatures inbedden", "crawl": "Crawlen"}
+    labels = {"extract": "Eisen lezen", "embed": "Vacatures inbedden",
+              "crawl": "Pagina's lezen"}
     with Progress(transient=False, console=_stderr_console()) as bar:
         tasks: dict[str, Any] = {}
 
@@ -230,12 +231,12 @@ def _run_crawl(settings: Settings, *, sources_file: Path, only: str | None,
         sources = [source for source in sources if source.serve_demo]
     read = {"count": 0}
 
-    def on_item(source_name: str) -> None:
+    def on_page(source_name: str) -> None:
         read["count"] += 1
         if progress is not None:
             progress("crawl", read["count"], 0)
 
-    return crawl(sources=sources, settings=settings, on_item=on_item)
+    return crawl(sources=sources, settings=settings, on_page=on_page)
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:

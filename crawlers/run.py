@@ -27,13 +27,11 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from config import Settings
-from crawlers.pipelines import reset_finders
 from crawlers.report import SourceReport
 from crawlers.sources import Source
 from crawlers.spiders import SPIDERS
-from crawlers.state import CrawlState
+from crawlers.state import CrawlState, PageDone
 from vacancies.errors import ConfigError
-from vacancies.model import Vacancy
 from vacancies.store import VacancyStore
 
 logger = logging.getLogger(__name__)
@@ -70,8 +68,7 @@ def scrapy_settings(*, settings: Settings) -> dict[str, Any]:
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,  # no listening control port on a crawler
         "LOG_LEVEL": settings.log_level,
-        "ITEM_PIPELINES": {"crawlers.pipelines.LanguagePipeline": 200,
-                           "crawlers.pipelines.StorePipeline": 300},
+        "ITEM_PIPELINES": {"crawlers.pipelines.IngestPipeline": 300},
         "SPOORZOEKER_DB": str(settings.db),
         "SPOORZOEKER_LANGUAGES": list(settings.crawl_languages),
         "SPOORZOEKER_RETRY_AFTER_MAX": settings.retry_after_max,
@@ -79,11 +76,11 @@ def scrapy_settings(*, settings: Settings) -> dict[str, Any]:
 
 
 def crawl(*, sources: list[Source], settings: Settings,
-          on_item: Callable[[str], None] | None = None,
+          on_page: Callable[[str], None] | None = None,
           on_crawler: Callable[[Any], None] | None = None) -> dict[str, SourceReport]:
     """Crawl the given sources into the store; failures are counted, never fatal.
 
-    `on_item(source name)` is called for every vacancy read (progress);
+    `on_page(source name)` is called for every page handled (progress);
     `on_crawler(crawler)` for every Scrapy crawler before it starts (benchmarks)."""
     unsupported = [s for s in sources if s.kind not in SPIDERS]
     for source in unsupported:
@@ -94,7 +91,6 @@ def crawl(*, sources: list[Source], settings: Settings,
     runnable = [s for s in sources if s.kind in SPIDERS]
     store = VacancyStore.open(Path(settings.db))
     state = CrawlState(store.db)
-    reset_finders()
     crawlers: dict[str, tuple[Any, int]] = {}
     counters: list[Callable[..., None]] = []
     with _served(runnable) as resolved:
@@ -113,8 +109,8 @@ def crawl(*, sources: list[Source], settings: Settings,
             spider_class = type(f"{SPIDERS[source.kind].__name__}_{len(crawlers)}",
                                 (SPIDERS[source.kind],), {"custom_settings": overrides})
             crawler = process.create_crawler(spider_class)
-            if on_item is not None:
-                counter = _counter(on_item, source.name)
+            if on_page is not None:
+                counter = _counter(on_page, source.name)
                 counters.append(counter)  # signal receivers are held weakly
                 crawler.signals.connect(counter, signal=_item_scraped())
             if on_crawler is not None:
@@ -149,11 +145,10 @@ def _jobdir(settings: Settings, source: Source) -> Path:
     return settings.crawl_jobs_dir / re.sub(r"[^\w.-]+", "_", source.name)
 
 
-def _counter(on_item: Callable[[str], None], name: str) -> Callable[..., None]:
+def _counter(on_page: Callable[[str], None], name: str) -> Callable[..., None]:
     def counted(item: Any = None, **_: Any) -> None:
-        vacancies = (item,) if isinstance(item, Vacancy) else getattr(item, "vacancies", ())
-        for _vacancy in vacancies:
-            on_item(name)
+        if isinstance(item, PageDone):
+            on_page(name)
 
     return counted
 

@@ -2,9 +2,9 @@
 
 One spider per kind of source (CONTRACTS §7):
 - `JobPostingSpider` (`jobposting`): the sitemap (given, or found through
-  robots.txt; sitemap indexes and gzip too) or the start pages; each page goes
-  to `crawlers.parsers.jobposting`. A page whose sitemap `lastmod` is what the
-  last crawl saw is not fetched again.
+  robots.txt; sitemap indexes and gzip too) or the start pages; each page goes,
+  unread, to the ingest process, which reads it with `crawlers.parsers.jobposting`.
+  A page whose sitemap `lastmod` is what the last crawl saw is not fetched again.
 - `RecruiteeSpider` (`recruitee`), `IndeedXmlSpider` (`indeed-xml`) and
   `RssSpider` (`rss`, following RFC 5005 `next` links): one feed address.
 
@@ -43,11 +43,11 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from twisted.web.client import PotentialDataLoss
 
-from crawlers.parsers import indeed_xml, jobposting, recruitee, rss
+from crawlers.parsers import indeed_xml, recruitee, rss
 from crawlers.parsers.common import PageResult, charset_of, decode_body
 from crawlers.report import SourceReport
 from crawlers.sources import Source
-from crawlers.state import CrawlState, PageDone, PageState
+from crawlers.state import CrawlState, PageDone, PageState, UnreadPage
 from vacancies.store import open_database
 
 logger = logging.getLogger(__name__)
@@ -226,7 +226,7 @@ class SourceSpider(Spider):
 
     def done(self, response: Response, record_ids: Any, *, unchanged: bool = False,
              body_hash: str | None = None, vacancies: tuple[Any, ...] = (),
-             next_url: str | None = None) -> PageDone:
+             next_url: str | None = None, unread: UnreadPage | None = None) -> PageDone:
         headers = response.headers
         url = _page_url(response)
         self.handled.add(url)
@@ -236,7 +236,7 @@ class SourceSpider(Spider):
             etag=_header(headers, "ETag"), last_modified=_header(headers, "Last-Modified"),
             lastmod=response.meta.get("lastmod"),
             body_hash=body_hash or response.meta.get("body_hash"),
-            vacancies=vacancies, next_url=next_url)
+            vacancies=vacancies, next_url=next_url, unread=unread)
 
     def result(self, response: Response, page: PageResult) -> Iterator[Any]:
         """The page's note with its vacancies (one item per page); problems are counted."""
@@ -343,8 +343,10 @@ class JobPostingSpider(SourceSpider):
             self.report.error("not_html")
             yield self.done(response, ())
             return
-        page = jobposting.parse_page(text or "", url=response.url, source=self.source.name)
-        yield from self.result(response, page)
+        # What the page holds decides nothing about where to go next: the ingest reads it,
+        # in its own process, and the crawl goes on fetching.
+        yield self.done(response, (), unread=UnreadPage(kind=self.source.kind, text=text or "",
+                                                        url=response.url))
 
 
 class FeedSpider(SourceSpider):

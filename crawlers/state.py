@@ -41,10 +41,20 @@ class PageState:
 
 
 @dataclass(frozen=True)
+class UnreadPage:
+    """A fetched page the ingest still has to read with the parser of its `kind` (a page
+    whose vacancies decide nothing about where the spider goes next)."""
+
+    kind: str
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
 class PageDone:
-    """The spider's note that a page was handled, with the vacancies it gave: the item
-    spiders yield, one per page. The store pipeline writes the note and the vacancies in
-    one transaction."""
+    """The spider's note that a page was handled, with the vacancies it gave (or the page
+    itself, `unread`, for the ingest to read): the item spiders yield, one per page. The
+    ingest writes the note and the vacancies in one transaction."""
 
     source: str
     url: str
@@ -58,6 +68,7 @@ class PageDone:
     body_hash: str | None = None
     next_url: str | None = None
     vacancies: tuple[Vacancy, ...] = ()
+    unread: UnreadPage | None = None
 
 
 class CrawlState:

@@ -1,9 +1,13 @@
-"""A crawl cut off halfway resumes (Scrapy JOBDIR) without losing or duplicating vacancies."""
+"""A crawl cut off halfway (Ctrl-C, or its ingest process killed) resumes (Scrapy JOBDIR)
+without losing or duplicating vacancies."""
 
 from __future__ import annotations
 
+import json
+import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +61,45 @@ def test_interrupted_crawl_resumes_without_loss_or_duplicates(tmp_path, db_path)
     runs = list(store.db.query("select number, successful from crawl_runs"))
     assert runs == [{"number": 1, "successful": 1}]
     assert not (db_path.with_suffix(".crawljobs") / "traag").exists()
+
+
+def ingest_process_of(pid: int) -> int | None:
+    """The ingest process a crawl process started (`python -m crawlers.ingest`)."""
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"crawlers.ingest" in command:
+            return int(entry.name)
+    return None
+
+
+@pytest.mark.slow
+def test_a_crawl_whose_ingest_dies_stops_unfinished_and_the_next_crawl_gets_everything(
+        tmp_path, db_path):
+    with serve(slow_site()) as site:
+        toml = sources_toml({"name": "traag", "kind": "jobposting", "concurrency": 2,
+                             "sitemap": f"{site.base_url}/sitemap.xml"})
+        process = start_crawl(tmp_path, toml, db=db_path)
+        deadline = time.monotonic() + 60
+        while sum(path.startswith("/v/") for path in site.paths()) < PAGES // 3:
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.05)
+        ingest = ingest_process_of(process.pid)
+        assert ingest is not None
+        os.kill(ingest, signal.SIGKILL)
+        stdout, stderr = process.communicate(timeout=60)
+        assert process.returncode == 0, stderr
+        cut = json.loads(stdout.strip().splitlines()[-1])["traag"]
+        assert cut["errors"]["store_error"] == 1
+        assert "Traceback" not in stderr
+
+        resumed = run_crawl(tmp_path, toml, db=db_path)["traag"]
+
+    store = VacancyStore.open(db_path)
+    assert store.count() == PAGES
+    assert cut["new"] + resumed["new"] == PAGES
+    runs = list(store.db.query("select number, successful from crawl_runs"))
+    assert runs == [{"number": 1, "successful": 1}]
