@@ -20,6 +20,7 @@ import itertools
 import logging
 import pickle
 import signal
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -217,9 +218,11 @@ class Ingest:
 
 def serve(connection: Connection, *, db: Path, languages: list[str]) -> None:
     """The ingest process: take bunches of items until the crawl's process says `stop`
-    (or is gone), writing a batch when it is full or a second old; answer `counts`."""
+    (or is gone), writing a batch when it is full or a second old; answer `counts`. It
+    says `ready` once its finder is loaded."""
     ingest = Ingest.open(db, languages=languages)
     gc.freeze()  # the finder just loaded lives as long as the process: never scan it again
+    connection.send_bytes(pickle.dumps("ready"))
     try:
         while True:
             if not connection.poll(BATCH_SECONDS):
@@ -252,9 +255,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--languages", default="nl")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle
-    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
-    serve(Connection(args.fd), db=args.db,
-          languages=[code for code in args.languages.split(",") if code])
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        serve(Connection(args.fd), db=args.db,
+              languages=[code for code in args.languages.split(",") if code])
+    except Exception as error:  # noqa: BLE001 (one line for people; the crawl stops cleanly)
+        logging.getLogger("crawlers.ingest").error("Opslaan gestopt: %s", error)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

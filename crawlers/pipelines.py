@@ -56,7 +56,19 @@ class IngestProcess:
         theirs.close()
         self._connection = Connection(ours.detach())
         self._outgoing: list[tuple[str, int | None, PageDone | Vacancy]] = []
+        self._ready = False
         self.failed = False
+
+    def wait_ready(self) -> None:
+        """Wait until the ingest has loaded what the store knows (before the crawl fetches
+        anything: a crawl that had to wait for it later would see its downloads time out)."""
+        if self._ready:
+            return
+        try:
+            self._connection.recv_bytes()
+        except (EOFError, OSError) as error:
+            raise self._failure() from error
+        self._ready = True
 
     @property
     def pid(self) -> int:
@@ -72,6 +84,7 @@ class IngestProcess:
 
     def counts(self, source: str) -> dict[str, int]:
         """Everything sent so far written; what was counted for `source`."""
+        self.wait_ready()
         self._send_outgoing()
         self._send(("counts", source))
         try:
@@ -111,9 +124,12 @@ class IngestProcess:
 
     def _failure(self) -> IngestError:
         self.failed = True
-        return IngestError("Het opslaan van vacatures is onverwacht gestopt (code "
-                           f"{self._process.poll()}); wat nog niet was opgeslagen, wordt bij "
-                           "de volgende crawl opnieuw gelezen.")
+        try:
+            code = f" (code {self._process.wait(timeout=2)})"
+        except subprocess.TimeoutExpired:
+            code = ""
+        return IngestError(f"Het opslaan van vacatures is onverwacht gestopt{code}; wat nog "
+                           "niet was opgeslagen, wordt bij de volgende crawl opnieuw gelezen.")
 
 
 
@@ -126,7 +142,10 @@ def _acquire(db: Path, *, languages: list[str]) -> IngestProcess:
     process, users = _SHARED.get(key, (None, 0))
     if process is None or process.failed:
         process = IngestProcess(db, languages=languages)
-    _SHARED[key] = (process, users + 1)
+        _SHARED[key] = (process, users + 1)
+        process.wait_ready()
+    else:
+        _SHARED[key] = (process, users + 1)
     return process
 
 
@@ -155,7 +174,10 @@ class IngestPipeline:
                    languages=list(crawler.settings.getlist("SPOORZOEKER_LANGUAGES") or ["nl"]))
 
     def open_spider(self) -> None:
-        self.ingest = _acquire(self.db, languages=self.languages)
+        try:
+            self.ingest = _acquire(self.db, languages=self.languages)
+        except IngestError:  # said once, by the first item (it stops the crawl) or the close
+            self.ingest = _SHARED[str(self.db)][0]
 
     def process_item(self, item: Any) -> Any:
         if self.ingest is not None and isinstance(item, Vacancy | PageDone):

@@ -84,3 +84,10 @@ def test_an_ingest_process_that_dies_is_one_clear_error_and_keeps_what_it_wrote(
     ingest.stop()  # no second error
 
     assert [s.vacancy.id for s in VacancyStore.open(db_path).vacancies()] == ["site:a"]
+
+
+def test_an_ingest_that_cannot_open_its_store_says_so_before_the_crawl_fetches(tmp_path):
+    ingest = IngestProcess(tmp_path, languages=["nl"])  # a folder is no database
+    with pytest.raises(IngestError, match="Het opslaan van vacatures is onverwacht gestopt"):
+        ingest.wait_ready()
+    ingest.stop()
