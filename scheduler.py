@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import sys
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -25,8 +26,34 @@ logger = logging.getLogger("spoorzoeker.scheduler")
 NIGHTLY = CronTrigger(hour=2, minute=30)
 
 
+def night(settings: Settings) -> int:
+    """Run `nightly` in a process of its own and wait for it; its exit code.
+
+    Scrapy's reactor starts once per process: a scheduler that crawled in its own
+    process would fail every night after the first. A fresh process per night also
+    gives back the memory of the language and embedding models."""
+    process = multiprocessing.get_context("spawn").Process(
+        target=_nightly_process, args=(settings,), name="spoorzoeker-nightly")
+    process.start()
+    process.join()
+    if process.exitcode:
+        logger.error("De nachtelijke taak is mislukt (code %s); de volgende nacht probeert "
+                     "hij het opnieuw.", process.exitcode)
+    return process.exitcode or 0
+
+
+def _nightly_process(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr)
+    try:
+        nightly(settings)
+    except SpoorzoekerError as error:
+        logger.error("%s", error)
+        sys.exit(2)
+
+
 def nightly(settings: Settings) -> None:
-    """Crawl every enabled source, then read, embed and index what changed."""
+    """Crawl every enabled source, then read, embed and index what changed (once per
+    process: see `night`)."""
     reports = crawl(sources=select_sources(load_sources(settings.sources), only=None),
                     settings=settings)
     for name, report in reports.items():
@@ -46,11 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr)
     try:
         if args.now:
-            nightly(settings)
-            return 0
+            return night(settings)
         scheduler = BlockingScheduler(timezone="Europe/Amsterdam")
         # One crawl at a time; a missed night runs once when the machine is back.
-        scheduler.add_job(nightly, NIGHTLY, args=[settings], id="nightly", max_instances=1,
+        scheduler.add_job(night, NIGHTLY, args=[settings], id="nightly", max_instances=1,
                           coalesce=True, misfire_grace_time=3 * 3600)
         scheduler.start()
     except SpoorzoekerError as error:
