@@ -36,6 +36,7 @@ than `FINGERPRINT_VERSION` or its layout differs.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import re
@@ -77,17 +78,24 @@ _LEVELS = {"junior": "junior", "starter": "junior", "trainee": "trainee", "medio
            "stagiaire": "stage", "afstudeeropdracht": "stage", "afstudeerder": "stage",
            "werkstudent": "student", "bijbaan": "student"}
 _NON_WORD = re.compile(r"[^a-z0-9]+")
-_WORD_START = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-# Where a sentence ends in (ASCII-folded) text: end marks before a space, colons, line
-# breaks, bullets and Markdown emphasis.
-_SENTENCE_END = r"[.!?;]+(?=\s|$)|:\s|\n+|\s[-*]\s|\*\*|\|"
-_TOKEN = re.compile(rf"[a-z0-9]+|{_SENTENCE_END}")  # words and sentence ends
+_WORD_CHARS = b"abcdefghijklmnopqrstuvwxyz0123456789"
+# Words are runs of `_WORD_CHARS`: all other bytes become spaces, then `bytes.split`.
+_WORDS_ONLY = bytes(byte if byte in _WORD_CHARS else 32 for byte in range(256))
 _HOURS = re.compile(r"(?<![\d.,:])(\d{1,2})(?:\s*(?:-|tot|a|/)\s*(\d{1,2}))?\s*(?:uur|uren|u)\b")
 _HOUR_UNIT = re.compile(r"u(?:ur|ren)?\b")  # a word start is checked by hand: faster
 _FTE_NUMBER = r"(0[.,]\d{1,2}|1(?:[.,]0{1,2})?)"
-_FTE = re.compile(rf"(?<![\d.,]){_FTE_NUMBER}(?:\s*(?:-|tot|a)\s*{_FTE_NUMBER})?\s*fte\b")
+# A number not after a digit, point or comma, before 'fte'. The look back follows the
+# first digit (the same test), so that the regex engine can jump from '0' or '1' to the
+# next '0' or '1' instead of trying every position: four times faster.
+_FTE = re.compile(r"(0(?<![\d.,]0)[.,]\d{1,2}|1(?<![\d.,]1)(?:[.,]0{1,2})?)"
+                  rf"(?:\s*(?:-|tot|a)\s*{_FTE_NUMBER})?\s*fte\b")
 _WEEK_AFTER = re.compile(r"\s*(?:per|p\.?|/|in de)\s*(?:week|wk)\b|\s*p\.?w\b")
-_TIMES = re.compile(r"(\d{1,2})[.:](\d{2})\s*(?:-|tot|t/m)\s*(\d{1,2})[.:](\d{2})")
+# '\d\d?', not '\d{1,2}' (the same matches): a pattern that starts with a character class
+# lets the engine jump from digit to digit instead of trying every position.
+_TIMES = re.compile(r"(\d\d?)[.:](\d{2})\s*(?:-|tot|t/m)\s*(\d\d?)[.:](\d{2})")
+_TIME_HINT = re.compile(r"[.:]\d\d")
+_DIGIT_RUN = re.compile(r"\d+")
+_POSTCODE_OR_NUMBER = re.compile(r"\b\d{4}\s?[A-Za-z]{2}\b|\d+")
 _PLACE_PREFIX = re.compile(r"^(?:regio|omgeving|rondom|nabij|gemeente)\s+")
 _NOT_A_PLACE = {"nl", "nederland", "netherlands", "the netherlands", "holland", "remote",
                 "thuiswerken", "hybride", "landelijk", "diverse locaties", "meerdere locaties",
@@ -122,7 +130,7 @@ def title_key(title: str, *, place: str | None = None) -> str:
     """A title without the words sites add to it: '(m/v/x)', 'vacature', hours, seniority,
     an agency's 'X zoekt:' and, when given, the place."""
     title = _TITLE_PREFIX.sub("", title.strip())
-    words = _TITLE_NOISE.sub(" ", normalise(re.sub(r"\d+", " ", title))).split()
+    words = _TITLE_NOISE.sub(" ", normalise(_DIGIT_RUN.sub(" ", title))).split()
     if place and len(words) > 1:
         place_words = set(place.split())
         kept = [word for word in words if word not in place_words]
@@ -137,7 +145,11 @@ def title_level(title: str) -> frozenset[str]:
 
 
 def title_trigrams(title: str, *, place: str | None = None) -> frozenset[str]:
-    squashed = title_key(title, place=place).replace(" ", "")
+    return _key_trigrams(title_key(title, place=place))
+
+
+def _key_trigrams(key: str) -> frozenset[str]:
+    squashed = key.replace(" ", "")
     if len(squashed) < 3:
         return frozenset({squashed}) if squashed else frozenset()
     return frozenset(squashed[i:i + 3] for i in range(len(squashed) - 2))
@@ -148,7 +160,7 @@ def place_key(place: str | None) -> str | None:
     Gouda' → 'gouda'); a country or 'remote' says nothing (None)."""
     if not place:
         return None
-    first = normalise(re.sub(r"\b\d{4}\s?[A-Za-z]{2}\b|\d+", " ", place.split(",")[0]))
+    first = normalise(_POSTCODE_OR_NUMBER.sub(" ", place.split(",")[0]))
     first = _PLACE_PREFIX.sub("", first)
     if not first or first in _NOT_A_PLACE:
         return None
@@ -214,7 +226,8 @@ def _hours(plain: str, *, title: bool) -> tuple[tuple[int, int], ...]:
         if title or _WEEK_AFTER.match(plain, match.end()) or \
                 "week" in plain[max(0, match.start() - 25):match.start()]:
             found.add((low, high))
-    for match in _FTE.finditer(plain) if "fte" in plain else ():  # '0,8 - 1,0 fte': 28-40
+    for match in _FTE.finditer(plain, _fte_start(plain)) if "fte" in plain else ():
+        # '0,8 - 1,0 fte': 28-40
         low_fte = float(match.group(1).replace(",", "."))
         high_fte = float((match.group(2) or match.group(1)).replace(",", "."))
         if 0 < low_fte <= high_fte <= 1:
@@ -222,10 +235,28 @@ def _hours(plain: str, *, title: bool) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(found))
 
 
+def _fte_start(plain: str) -> int:
+    """Where `_FTE` can first match in an ASCII text that has 'fte': at the start of the
+    digits, points, commas, white space, dashes, 'tot' and 'a' just before the first 'fte'
+    (all a match has before its 'fte'), so that the regex need not try the text before."""
+    start = plain.find("fte")
+    while start > 0 and plain[start - 1] in _FTE_CHARS:
+        start -= 1
+    return start
+
+
+_FTE_CHARS = frozenset("0123456789.,-toa \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")
+
+
 def working_times(text: str) -> frozenset[tuple[int, int]]:
     """The working times a text names ('van 7.00 tot 15.30 uur' → {(700, 1530)})."""
-    found = set()
-    for match in _TIMES.finditer(text):
+    found: set[tuple[int, int]] = set()
+    # A time has a point or colon with two digits after it: no regex from the start of a
+    # text without, and from there on in one with (1 or 2 digits before).
+    hint = _TIME_HINT.search(text)
+    if hint is None:
+        return frozenset(found)
+    for match in _TIMES.finditer(text, max(0, hint.start() - 2)):
         if match.start() and text[match.start() - 1] in "0123456789.,:":
             continue  # part of a larger number ('2.500.00')
         h1, m1, h2, m2 = (int(part) for part in match.groups())
@@ -248,16 +279,35 @@ _MIX = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77))
 # hashes every n-gram in Python, several times slower than `_minhash_values`).
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
 _EMPTY_SIGNATURE = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
-_WORD_HASHES: dict[str, int] = {}  # words repeat across vacancies: hash each once
+_B_COLUMN = _B[:, np.newaxis]
+_LOW = np.uint64(0xFFFFFFFF)
+# Words repeat across vacancies: each is hashed once, its CRC-32 kept, plus 2**32 for a
+# word of digits only (where the numbers of a text are is then known without a loop).
+_WORD_HASHES: dict[bytes, int] = {}
+_DIGITS_FLAG = 1 << 32
 
 
-def _word_hashes(words: list[str]) -> np.ndarray:
+_UNKNOWN = 1 << 40  # a word not hashed yet
+
+
+def _word_hashes(words: list[bytes]) -> np.ndarray:
+    """Each word's CRC-32 in a uint64 array, with 2**32 added for a word of digits."""
     cache = _WORD_HASHES
     if len(cache) > 500_000:
         cache.clear()
-    for word in set(words).difference(cache):
-        cache[word] = zlib.crc32(word.encode())
-    return np.fromiter(map(cache.__getitem__, words), dtype=np.uint64, count=len(words))
+    hashed = np.fromiter(map(cache.get, words, itertools.repeat(_UNKNOWN)), dtype=np.uint64,
+                         count=len(words))
+    if hashed.max() >= _UNKNOWN:  # (looked up first: most words are known)
+        unknown = (hashed == _UNKNOWN).nonzero()[0]
+        values = []
+        for i in unknown.tolist():
+            word = words[i]
+            value = cache.get(word)
+            if value is None:
+                value = cache[word] = zlib.crc32(word) | (_DIGITS_FLAG if word.isdigit() else 0)
+            values.append(value)
+        hashed[unknown] = values
+    return hashed
 
 
 def _shingles(hashed: np.ndarray, size: int) -> np.ndarray:
@@ -267,17 +317,29 @@ def _shingles(hashed: np.ndarray, size: int) -> np.ndarray:
     grams = hashed[:len(hashed) - size + 1].copy()
     for offset in range(1, size):
         grams = (grams * _MIX[(offset - 1) % 2] + hashed[offset:len(hashed) - size + 1 + offset]
-                 ) & np.uint64(0xFFFFFFFF)
+                 ) & _LOW
     return grams
+
+
+def _unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (`np.unique` without its overhead for small arrays)."""
+    ordered = values.copy()
+    ordered.sort()
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def _minhash_values(grams: np.ndarray) -> np.ndarray:
     if len(grams) == 0:
         return _EMPTY_SIGNATURE.copy()
-    values = np.multiply.outer(grams.astype(np.uint64), _A)
-    values += _B
-    values >>= _SHIFT
-    return values.min(axis=0).astype(np.uint32)
+    values = np.multiply.outer(_A, grams.astype(np.uint64))  # one row per hash function
+    values += _B_COLUMN
+    # The high 32 bits of the least value are the least of the values' high 32 bits.
+    return (values.min(axis=1) >> _SHIFT).astype(np.uint32)
 
 
 def signature(description: str, *, size: int = SHINGLE_WORDS) -> tuple[np.ndarray, np.ndarray]:
@@ -288,33 +350,82 @@ def signature(description: str, *, size: int = SHINGLE_WORDS) -> tuple[np.ndarra
     them and hashed with `NUM_PERM` multiply-shift hash functions, all in NumPy: the
     crawler fingerprints every page it reads.
     """
-    words = normalise(description).split()
-    grams = np.unique(_shingles(_word_hashes(words), size)) if words else np.empty(0, np.uint64)
+    words = normalise(description).encode("ascii").split()
+    grams = (_unique(_shingles(_word_hashes(words) & _LOW, size)) if words
+             else np.empty(0, np.uint64))
     return _minhash_values(grams), grams.astype(np.uint32)
 
 
-def _sentences(plain: str) -> tuple[list[str], np.ndarray]:
-    """The words of an ASCII-folded text and the sentence (0, 1, ...) each word is in."""
-    tokens = _TOKEN.findall(plain)
-    ends = np.fromiter((token[0] not in _WORD_START for token in tokens), dtype=bool,
-                       count=len(tokens))
-    words = [token for token in tokens if token[0] in _WORD_START]
+# Where a sentence ends in (ASCII-folded) text: end marks before white space or the end
+# ('.', '!', '?', ';'), a colon before white space, line breaks, bullets (' - ', ' * '),
+# Markdown emphasis ('**') and '|'. Each byte's classes are looked up in NumPy: a regex
+# over the text (or a Python loop over its words) costs several times more.
+_WORD, _SPACE, _STOP, _COLON, _BREAK, _BULLET, _STAR = 1, 2, 4, 8, 16, 32, 64
+_CLASSES = np.zeros(256, dtype=np.uint8)
+for _chars, _class in ((_WORD_CHARS, _WORD), (b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", _SPACE),
+                       (b".!?;", _STOP), (b":", _COLON), (b"\n|", _BREAK), (b"-*", _BULLET),
+                       (b"*", _STAR)):
+    _CLASSES[list(_chars)] |= _class
+
+
+def _words(data: bytes) -> tuple[list[bytes], np.ndarray]:
+    """The words of an ASCII-folded text and the index of each sentence's first word."""
+    words = data.translate(_WORDS_ONLY).split()
     if not words:
         return words, np.empty(0, dtype=np.intp)
-    opened = np.cumsum(ends)[~ends]  # sentence ends before each word; renumber 0, 1, ...
-    return words, np.cumsum(np.r_[False, opened[1:] != opened[:-1]])
+    classes = _CLASSES[np.frombuffer(data, dtype=np.uint8)]
+    in_word = classes & _WORD
+    word_starts = (in_word[1:] > in_word[:-1]).nonzero()[0] + 1
+    if in_word[0]:
+        word_starts = np.concatenate(([0], word_starts))
+    head, space_after = classes[:-1], (classes[1:] & _SPACE).astype(bool)
+    end = (classes & _BREAK).astype(bool)
+    end[:-1] |= (head & (_STOP | _COLON)).astype(bool) & space_after
+    end[:-1] |= (head & classes[1:] & _STAR).astype(bool)
+    end[:-2] |= ((classes[:-2] & _SPACE).astype(bool) & (classes[1:-1] & _BULLET).astype(bool)
+                 & space_after[1:])
+    if classes[-1] & _STOP:
+        end[-1] = True
+    # A word starts a sentence when an end mark lies between it and the word before.
+    ends_before = np.searchsorted(end.nonzero()[0], word_starts)
+    return words, np.concatenate(([0], (ends_before[1:] != ends_before[:-1]).nonzero()[0] + 1))
 
 
-def _sentence_hashes(hashed: np.ndarray, word_sentence: np.ndarray, *,
-                     shortest: int = 4) -> np.ndarray:
+def _sentence_hashes(hashed: np.ndarray, starts: np.ndarray, *, shortest: int = 4
+                     ) -> np.ndarray:
     """A 32-bit hash (of its words' hashes and their order) per distinct sentence of at
-    least `shortest` words, sorted."""
-    starts = np.flatnonzero(np.r_[True, word_sentence[1:] != word_sentence[:-1]])
-    position = (np.arange(len(word_sentence)) - starts[word_sentence]).astype(np.uint64)
-    keys = (hashed * _MIX[0] + (position + np.uint64(1)) * _MIX[1]) & np.uint64(0xFFFFFFFF)
-    sums = np.add.reduceat(keys, starts) & np.uint64(0xFFFFFFFF)
-    long_enough = np.diff(np.r_[starts, len(word_sentence)]) >= shortest
-    return np.unique(sums[long_enough]).astype(np.uint32)
+    least `shortest` words, sorted; `starts` are the sentences' first words."""
+    lengths = np.empty(len(starts), dtype=np.intp)
+    np.subtract(starts[1:], starts[:-1], out=lengths[:-1])
+    lengths[-1] = len(hashed) - starts[-1]
+    kept = lengths >= shortest
+    # Each word adds (its hash x _MIX[0] + its place in the sentence, from 1, x _MIX[1]),
+    # modulo 2**32: the sum over a sentence of L words is (the sum of its hashes x
+    # _MIX[0] + L (L + 1) / 2 x _MIX[1]), summed modulo 2**64 and cut to the low 32 bits.
+    sums = np.add.reduceat(hashed, starts)[kept]
+    size = lengths[kept].astype(np.uint64)
+    sums *= _MIX[0]
+    sums += (size * (size + np.uint64(1)) >> np.uint64(1)) * _MIX[1]
+    sums &= _LOW
+    return _unique(sums).astype(np.uint32)
+
+
+def _numbers(words: list[bytes], digits: np.ndarray
+             ) -> tuple[set[str], dict[tuple[str, str], set[str]]]:
+    """The numbers of a text (but 0) and, for each number between two words that are no
+    numbers, those two words; `digits` are where the words of digits are (sorted)."""
+    numbers = {word.decode("ascii") for word in {words[i] for i in digits.tolist()}
+               if word.strip(b"0")}
+    numbered: dict[tuple[str, str], set[str]] = {}
+    is_digits = np.zeros(len(words) + 1, dtype=bool)  # (one more: the last has no next)
+    is_digits[digits] = True
+    alone = digits[(digits > 0) & ~is_digits[digits - 1] & ~is_digits[digits + 1]]
+    last = len(words) - 1
+    for i in alone.tolist():
+        if i < last:
+            numbered.setdefault((words[i - 1].decode("ascii"), words[i + 1].decode("ascii")),
+                                set()).add(words[i].decode("ascii"))
+    return numbers, numbered
 
 
 @dataclass(frozen=True)
@@ -359,35 +470,39 @@ def fingerprint(*, title: str, description: str, place: str | None,
                 employer: str | None = None) -> Fingerprint:
     """The fingerprint of a vacancy's published text (pure)."""
     town = place_key(place) or place_in_text(description)
-    plain = _ascii(description)
-    words, word_sentence = _sentences(plain)
+    plain, plain_title = _ascii(description), _ascii(title)
+    data = plain.encode("ascii")
+    words, starts = _words(data)
     if not words:  # no text: the title stands in for it
-        words, word_sentence = _sentences(_ascii(title))
+        words, starts = _words(plain_title.encode("ascii"))
     numbers: set[str] = set()
     numbered: dict[tuple[str, str], set[str]] = {}
     if words:
         hashed = _word_hashes(words)
-        grams = np.unique(_shingles(hashed, SHINGLE_WORDS))
-        word_set = np.unique(hashed).astype(np.uint32)
-        sentences = _sentence_hashes(hashed, word_sentence)
-        last = len(words) - 1
-        for i in [i for i, word in enumerate(words) if word.isdigit()]:
-            if words[i].strip("0"):
-                numbers.add(words[i])
-            if 0 < i < last and not words[i - 1].isdigit() and not words[i + 1].isdigit():
-                numbered.setdefault((words[i - 1], words[i + 1]), set()).add(words[i])
+        digits = (hashed > _LOW).nonzero()[0]
+        if len(digits):
+            hashed &= _LOW
+            numbers, numbered = _numbers(words, digits)
+        grams = _unique(_shingles(hashed, SHINGLE_WORDS))
+        word_set = _unique(hashed).astype(np.uint32)
+        sentences = _sentence_hashes(hashed, starts)
     else:
         grams = np.empty(0, np.uint64)
         word_set, sentences = np.empty(0, np.uint32), np.empty(0, np.uint32)
-    hours = sorted(set(_hours(_ascii(title), title=True)) | set(_hours(plain, title=False)))
+    # Hours and working times are numbers: a text without digits (all ASCII) names none.
+    has_digits = len(data.translate(None, b"0123456789")) < len(data)
+    hours = sorted(set(_hours(plain_title, title=True))
+                   | set(_hours(plain, title=False) if has_digits else ()))
+    key = title_key(title, place=town)
     return Fingerprint(signature=_minhash_values(grams), size=len(grams),
                        grams=grams.astype(np.uint32),
-                       sentences=sentences, title=title_trigrams(title, place=town),
-                       title_key=title_key(title, place=town), place=town,
+                       sentences=sentences, title=_key_trigrams(key),
+                       title_key=key, place=town,
                        employer=employer_key(employer), level=title_level(title),
-                       hours=tuple(hours), times=working_times(plain),
+                       hours=tuple(hours),
+                       times=working_times(plain) if has_digits else frozenset(),
                        numbers=frozenset(numbers),
-                       title_numbers=frozenset(re.findall(r"\d+", title)), words=word_set,
+                       title_numbers=frozenset(_DIGIT_RUN.findall(title)), words=word_set,
                        numbered={context: frozenset(found) for context, found in numbered.items()})
 
 
