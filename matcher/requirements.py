@@ -627,9 +627,13 @@ class Segment:
             if self.source != "title":
                 plain = self.lowered is not None
                 low = self.lowered if self.lowered is not None else self.text.lower()
+                line_low = self.line.lower() if plain else None
+                # an intro line that says whom the employer looks for describes the job
+                # ("zoeken we een medewerker die ..."), like one that addresses the worker
                 self.worker = bool(_search(rules.worker, self.text, self.lowered)) or (
-                    self.section == "intro" and bool(_search(
-                        rules.worker, self.line, self.line.lower() if plain else None)))
+                    self.section == "intro" and bool(
+                        _search(rules.worker, self.line, line_low)
+                        or _search(rules.company_recruits, self.line, line_low)))
                 if any(stem in low for stem in _APPLY_STEMS) and \
                         _search(rules.apply_sentence, self.text, self.lowered):
                     self.section = "apply"
