@@ -628,12 +628,15 @@ class Segment:
                 plain = self.lowered is not None
                 low = self.lowered if self.lowered is not None else self.text.lower()
                 line_low = self.line.lower() if plain else None
-                # an intro line that says whom the employer looks for describes the job
-                # ("zoeken we een medewerker die ..."), like one that addresses the worker
+                # the other sentences of an intro line that says whom the employer looks
+                # for describe the job ("zoeken we een medewerker die ... Ervaring met ...
+                # is een must"); the search sentence itself may describe a client company
+                # ("Voor onze klant, die diepvriesproducten verdeelt, zoeken wij ...")
                 self.worker = bool(_search(rules.worker, self.text, self.lowered)) or (
                     self.section == "intro" and bool(
                         _search(rules.worker, self.line, line_low)
-                        or _search(rules.company_recruits, self.line, line_low)))
+                        or _search(rules.company_recruits, self.line, line_low)
+                        and not _search(rules.company_recruits, self.text, self.lowered)))
                 if any(stem in low for stem in _APPLY_STEMS) and \
                         _search(rules.apply_sentence, self.text, self.lowered):
                     self.section = "apply"
