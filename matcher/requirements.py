@@ -115,6 +115,9 @@ class RuleBook:
     negation_window: int
     clause_break: frozenset[str]
     clause_gap: re.Pattern[str]  # what may not stand between a cue and its `near` verb
+    # ... nor, further than `beneficiary_near` words away, this ("voor de reiziger")
+    beneficiary: re.Pattern[str]
+    beneficiary_near: int
     not_negating: re.Pattern[str]
     negation_after: re.Pattern[str]
     reassurance: dict[str, re.Pattern[str]]
@@ -361,6 +364,8 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
         negation_words=frozenset(neg["before"]), negation_window=int(neg["window"]),
         clause_break=frozenset(neg["clause_break"]),
         clause_gap=_compile(neg["clause_gap"], where=f"{cues.name} clause_gap"),
+        beneficiary=_compile(neg["beneficiary"], where=f"{cues.name} beneficiary"),
+        beneficiary_near=int(neg["beneficiary_near"]),
         not_negating=_compile(neg["not_negating"], where=f"{cues.name} not_negating"),
         negation_after=_compile(neg["after"], where=f"{cues.name} after"),
         reassurance=reassurance, distractors=distractors, optional_only=optional_only,
@@ -394,7 +399,7 @@ def _prepare(book: RuleBook) -> None:
             walk([node.regex, node.requires])
     walk([book.patterns, book.code_regex, book.reassurance, book.distractors,
           book.optional_only, book.worker, book.personal, book.apply_sentence, book.not_negating,
-          book.negation_after, book.clause_gap, book.screen_terms, book.fields,
+          book.negation_after, book.clause_gap, book.beneficiary, book.screen_terms, book.fields,
           _MAYBE_OPTIONAL, _EDU_CONTEXT, _EDU_FALSE, _WO_CONTEXT,
           _levels_regex(book.fields["education"]["levels"])])
     book.language_words = (dict(Counter(book.fields["language"]["english"])),
@@ -1009,7 +1014,8 @@ class RequirementsComponent:
         """Whether a `requires` word stands in the cue's clause, at most `near` words away.
 
         "Je adviseert klanten" names whom the worker serves; in "Je adviseert collega's die
-        software voor opdrachtgevers bouwen" the customers belong to another clause.
+        software voor opdrachtgevers bouwen" the customers belong to another clause, and in
+        "Je helpt het team bij de planning voor reizigers" they only benefit from a thing.
         """
         assert pattern.requires is not None and pattern.near is not None
         text, low = texts
@@ -1020,8 +1026,11 @@ class RequirementsComponent:
                 gap = text[match.end():other.start()]
             else:
                 return True
-            if len(_PARENTHESIS.sub(" ", gap).split()) <= pattern.near and not _search(
-                    self.rules.clause_gap, gap, gap.lower() if low is not None else None):
+            words = len(_PARENTHESIS.sub(" ", gap).split())
+            gap_low = gap.lower() if low is not None else None
+            if words <= pattern.near and not _search(self.rules.clause_gap, gap, gap_low) and (
+                    words <= self.rules.beneficiary_near
+                    or not _search(self.rules.beneficiary, gap, gap_low)):
                 return True
         return False
 
