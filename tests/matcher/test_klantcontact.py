@@ -74,6 +74,8 @@ TWINS = [
      "Je bent het aanspreekpunt voor huurders bij reparatieverzoeken."),
     ("Jij bent hun eerste aanspreekpunt bij HR-vragen.",
      "Jij bent het eerste aanspreekpunt voor ouders bij vragen over de opvang."),
+    ("Collega’s zien jou als hét aanspreekpunt voor vragen over het datamodel.",
+     "Klanten zien jou als hét aanspreekpunt voor vragen over hun order."),
     ("Je kiest de vorm van je analyse die het beste bij de klantvraag past.",
      "Je handelt klantvragen af per telefoon en e-mail."),
     # hospitality as a quality of a place, sales as a department or data
