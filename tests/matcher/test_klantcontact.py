@@ -57,6 +57,10 @@ TWINS = [
      "Je werkt nauw samen met onze klanten aan hun nieuwe datawarehouse."),
     ("Je denkt mee met collega's over de nieuwe architectuur.",
      "Je denkt mee met de klant over de inrichting van zijn netwerk."),
+    ("Je werkt met data over kinderen en hun schoolloopbaan.",
+     "Je vindt het fijn om met kinderen (en hun ouders) te werken."),
+    ("Je leert hoe je je kennis kunt overdragen.",
+     "Je leert hoe je je kennis kunt overdragen aan collega's en klanten."),
     # customers as a topic, a data source or a department name
     ("Je helpt het team de customer experience te verbeteren.",
      "Je staat klanten te woord aan de servicebalie."),
