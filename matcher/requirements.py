@@ -88,6 +88,8 @@ class DemandPattern:
     worker: bool = False
     requires: re.Pattern[str] | None = None
     value_unit: str | None = None
+    # at most this many words between the cue and a `requires` match, in one clause
+    near: int | None = None
     # the same pattern, case-sensitive, for lower-cased text (None when that differs)
     lowered: re.Pattern[str] | None = None
 
@@ -107,9 +109,15 @@ class RuleBook:
     company_sentence: re.Pattern[str]
     company_recruits: re.Pattern[str]
     company_codes: frozenset[str]
+    personal: re.Pattern[str]  # the worker addressed in person (je, jij, u, you)
+    company_personal_codes: frozenset[str]  # codes for which "we werken" is the employer
     negation_words: frozenset[str]
     negation_window: int
     clause_break: frozenset[str]
+    clause_gap: re.Pattern[str]  # what may not stand between a cue and its `near` verb
+    # ... nor, further than `beneficiary_near` words away, this ("voor de reiziger")
+    beneficiary: re.Pattern[str]
+    beneficiary_near: int
     not_negating: re.Pattern[str]
     negation_after: re.Pattern[str]
     reassurance: dict[str, re.Pattern[str]]
@@ -224,6 +232,7 @@ def _for_lowered(regex: re.Pattern[str]) -> re.Pattern[str] | None:
 
 # id of a pattern -> the pattern (kept alive, so the id stays its own) and its fast form;
 # by id because a compiled pattern hashes its whole program on every lookup
+_PARENTHESIS = re.compile(r"\([^()]*\)")  # an aside: "producten (Workbench, Connect) bij"
 _FAST: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
 
 
@@ -309,7 +318,7 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
             code=code, certainty=entry["certainty"],
             regex=regex, worker=bool(entry.get("worker")),
             requires=_compile(entry["requires"], where=where) if entry.get("requires") else None,
-            value_unit=entry.get("value"), lowered=_fast(regex)))
+            value_unit=entry.get("value"), near=entry.get("near"), lowered=_fast(regex)))
     code_regex: dict[str, re.Pattern[str]] = {}
     for code, items in patterns.items():
         if items:
@@ -350,8 +359,13 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
         company_sentence=_compile(cue["worker"]["company_sentence"], where=f"{cues.name} worker"),
         company_recruits=_compile(cue["worker"]["company_recruits"], where=f"{cues.name} worker"),
         company_codes=frozenset(cue["worker"]["company_codes"]),
+        personal=_compile(cue["worker"]["personal"], where=f"{cues.name} worker"),
+        company_personal_codes=frozenset(cue["worker"]["company_personal_codes"]),
         negation_words=frozenset(neg["before"]), negation_window=int(neg["window"]),
         clause_break=frozenset(neg["clause_break"]),
+        clause_gap=_compile(neg["clause_gap"], where=f"{cues.name} clause_gap"),
+        beneficiary=_compile(neg["beneficiary"], where=f"{cues.name} beneficiary"),
+        beneficiary_near=int(neg["beneficiary_near"]),
         not_negating=_compile(neg["not_negating"], where=f"{cues.name} not_negating"),
         negation_after=_compile(neg["after"], where=f"{cues.name} after"),
         reassurance=reassurance, distractors=distractors, optional_only=optional_only,
@@ -384,8 +398,8 @@ def _prepare(book: RuleBook) -> None:
         elif isinstance(node, DemandPattern):
             walk([node.regex, node.requires])
     walk([book.patterns, book.code_regex, book.reassurance, book.distractors,
-          book.optional_only, book.worker, book.apply_sentence, book.not_negating,
-          book.negation_after, book.screen_terms, book.fields,
+          book.optional_only, book.worker, book.personal, book.apply_sentence, book.not_negating,
+          book.negation_after, book.clause_gap, book.beneficiary, book.screen_terms, book.fields,
           _MAYBE_OPTIONAL, _EDU_CONTEXT, _EDU_FALSE, _WO_CONTEXT,
           _levels_regex(book.fields["education"]["levels"])])
     book.language_words = (dict(Counter(book.fields["language"]["english"])),
@@ -618,9 +632,16 @@ class Segment:
             if self.source != "title":
                 plain = self.lowered is not None
                 low = self.lowered if self.lowered is not None else self.text.lower()
+                line_low = self.line.lower() if plain else None
+                # the other sentences of an intro line that says whom the employer looks
+                # for describe the job ("zoeken we een medewerker die ... Ervaring met ...
+                # is een must"); the search sentence itself may describe a client company
+                # ("Voor onze klant, die diepvriesproducten verdeelt, zoeken wij ...")
                 self.worker = bool(_search(rules.worker, self.text, self.lowered)) or (
-                    self.section == "intro" and bool(_search(
-                        rules.worker, self.line, self.line.lower() if plain else None)))
+                    self.section == "intro" and bool(
+                        _search(rules.worker, self.line, line_low)
+                        or _search(rules.company_recruits, self.line, line_low)
+                        and not _search(rules.company_recruits, self.text, self.lowered)))
                 if any(stem in low for stem in _APPLY_STEMS) and \
                         _search(rules.apply_sentence, self.text, self.lowered):
                     self.section = "apply"
@@ -962,7 +983,9 @@ class RequirementsComponent:
             return "skip"
         if pattern.worker and seg.section == "other" and not seg.worker and not seg.bullet:
             return "skip"
-        if pattern.requires is not None and not _search(pattern.requires, text, low):
+        if pattern.requires is not None and not (
+                self._near(pattern, match, texts) if pattern.near is not None
+                else _search(pattern.requires, text, low)):
             return "skip"
         distractor = rules.distractors.get(pattern.code)
         if distractor is not None and self._sentence_is(f"!{pattern.code}", sent, distractor,
@@ -974,8 +997,10 @@ class RequirementsComponent:
             return "skip"
         # the employer speaking of itself ("Wij leveren ... aan onze klanten"), not of the job
         if pattern.code in rules.company_codes and self._sentence_is(
-                "company", sent, rules.company_sentence, texts) and not self._sentence_is(
-                "worker", sent, rules.worker, texts) and not _search(
+                "company", sent, rules.company_sentence, texts) and not (
+                self._sentence_is("personal", sent, rules.personal, texts)
+                if pattern.code in rules.company_personal_codes
+                else self._sentence_is("worker", sent, rules.worker, texts)) and not _search(
                 rules.company_recruits, text, low):
             return "skip"
         if rules.optional_only is not None and _search(_MAYBE_OPTIONAL, text, low) and any(
@@ -983,6 +1008,31 @@ class RequirementsComponent:
                 for m in _finditer(rules.optional_only, text, low)):
             return "skip"
         return "ok"
+
+    def _near(self, pattern: DemandPattern, match: re.Match[str],
+              texts: tuple[str, str | None]) -> bool:
+        """Whether a `requires` word stands in the cue's clause, at most `near` words away.
+
+        "Je adviseert klanten" names whom the worker serves; in "Je adviseert collega's die
+        software voor opdrachtgevers bouwen" the customers belong to another clause, and in
+        "Je helpt het team bij de planning voor reizigers" they only benefit from a thing.
+        """
+        assert pattern.requires is not None and pattern.near is not None
+        text, low = texts
+        for other in _finditer(pattern.requires, text, low):
+            if other.end() <= match.start():
+                gap = text[other.end():match.start()]
+            elif other.start() >= match.end():
+                gap = text[match.end():other.start()]
+            else:
+                return True
+            words = len(_PARENTHESIS.sub(" ", gap).split())
+            gap_low = gap.lower() if low is not None else None
+            if words <= pattern.near and not _search(self.rules.clause_gap, gap, gap_low) and (
+                    words <= self.rules.beneficiary_near
+                    or not _search(self.rules.beneficiary, gap, gap_low)):
+                return True
+        return False
 
     def _candidate(self, pattern: DemandPattern, match: re.Match[str], sent: _Sentence,
                    seg: Segment, doc_start: int) -> _Candidate:
