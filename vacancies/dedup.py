@@ -702,11 +702,14 @@ def _shared_positions(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndar
     swapped = len(a) > len(b)
     if swapped:
         a, b = b, a
+    if not len(b):
+        empty = np.empty(0, dtype=np.intp)
+        return empty, empty
     at = np.searchsorted(b, a)
-    inside = at < len(b)
-    found = np.zeros(len(a), dtype=bool)
-    found[inside] = b[at[inside]] == a[inside]
-    in_a, in_b = np.nonzero(found)[0], at[found]
+    # A value past b's end is above all of b: compared with b's last value, it differs.
+    np.minimum(at, len(b) - 1, out=at)
+    found = b[at] == a
+    in_a, in_b = found.nonzero()[0], at[found]
     return (in_b, in_a) if swapped else (in_a, in_b)
 
 
@@ -717,10 +720,18 @@ def shared_weight(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray,
     by how job-specific they are: the summed weight of the 3-grams both have (each at
     the lower of its two weights) as a share of the lighter text's total weight, and
     the share of the shorter text's 3-grams the other has."""
+    return _shared_weight(a, b, weights_a=weights_a, weights_b=weights_b, shared=shared,
+                          total_a=float(weights_a.sum()), total_b=float(weights_b.sum()))
+
+
+def _shared_weight(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray,
+                   weights_b: np.ndarray, shared: tuple[np.ndarray, np.ndarray] | None,
+                   total_a: float, total_b: float) -> tuple[float, float]:
+    """`shared_weight`, with the weights' sums given (the finder keeps them)."""
     assert a.grams is not None and b.grams is not None
     in_a, in_b = shared or _shared_positions(a.grams, b.grams)
     weight = float(np.minimum(weights_a[in_a], weights_b[in_b]).sum())
-    total = min(float(weights_a.sum()), float(weights_b.sum()))
+    total = min(total_a, total_b)
     return (weight / total if total > 0 else 0.0), len(in_a) / min(a.size, b.size)
 
 
@@ -763,9 +774,12 @@ def number_agreement(a: Fingerprint, b: Fingerprint) -> float:
 
 def _score(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray | None,
            weights_b: np.ndarray | None,
-           shared: tuple[np.ndarray, np.ndarray] | None = None) -> float | None:
-    """How surely two postings are one job (log-odds), or None when they are not."""
-    if contradicts(a, b):
+           shared: tuple[np.ndarray, np.ndarray] | None = None,
+           totals: tuple[float, float] | None = None, checked: bool = False) -> float | None:
+    """How surely two postings are one job (log-odds), or None when they are not. The
+    finder passes what it knows already: the weights' sums (`totals`) and that the two
+    do not contradict each other (`checked`)."""
+    if not checked and contradicts(a, b):
         return None
     titles = title_similarity(a, b)
     if min(a.size, b.size) < 8:  # a text this short says little: the title must agree
@@ -774,8 +788,11 @@ def _score(a: Fingerprint, b: Fingerprint, *, weights_a: np.ndarray | None,
     if weights_a is None or weights_b is None:  # no corpus: every 3-gram counts as specific
         weights_a = np.ones(a.size)
         weights_b = np.ones(b.size)
-    containment, plain = shared_weight(a, b, weights_a=weights_a, weights_b=weights_b,
-                                       shared=shared)
+        totals = None
+    if totals is None:
+        totals = (float(weights_a.sum()), float(weights_b.sum()))
+    containment, plain = _shared_weight(a, b, weights_a=weights_a, weights_b=weights_b,
+                                        shared=shared, total_a=totals[0], total_b=totals[1])
     if containment < MIN_OVERLAP:
         return None
     relation = title_relation(a, b)
@@ -820,7 +837,9 @@ class GramCounts:
         if width & (width - 1):
             raise ValueError("width must be a power of two")
         self._mask = np.uint64(width - 1)
+        self._width = width
         self._rows = np.zeros((2, width), dtype=np.uint16)
+        self._flat = self._rows.reshape(-1)  # both rows, one after the other (a view)
 
     def _cells(self, grams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         keys = grams.astype(np.uint64)
@@ -846,6 +865,26 @@ class GramCounts:
         """Where `grams` are counted, ready to pass to `get`."""
         first, second = self._cells(grams)
         return first.astype(np.intp), second.astype(np.intp)
+
+    # Both rows at once (one NumPy call where there were two; the finder's own use):
+
+    def flat_cells(self, grams: np.ndarray) -> np.ndarray:
+        """Where `grams` are counted in both rows, as places in the rows laid end to end:
+        the first row's cells, then the second row's."""
+        first, second = self._cells(grams)
+        second += np.uint64(self._width)
+        return np.concatenate((first, second)).astype(np.intp)
+
+    def add_flat(self, cells: np.ndarray) -> None:
+        """`add` (step 1) of the grams whose `flat_cells` these are."""
+        flat = self._flat
+        flat[cells] = np.minimum(flat[cells], np.uint16(0xFFFE)) + np.uint16(1)
+
+    def get_flat(self, cells: np.ndarray) -> np.ndarray:
+        """`get` of the grams whose `flat_cells` these are."""
+        counts = self._flat[cells]
+        half = len(counts) // 2
+        return np.minimum(counts[:half], counts[half:])
 
 
 class _Bands:
@@ -925,14 +964,17 @@ class DuplicateFinder:
         self._lsh = _Bands()
         self._prints: dict[str, Fingerprint] = {}  # canonical keys and copies' keys
         self._job_of: dict[str, str] = {}  # any key → its job's canonical key
-        self._copies: dict[str, list[str]] = {}  # canonical key → keys of matched copies
-        # (title, place) → keys, oldest first (a dict as an ordered set)
-        self._by_title: dict[tuple[str, str], dict[str, None]] = {}
-        self._jobs_with: dict[int, set[str] | None] = {}  # sentence → jobs (None: too many)
+        # canonical key → keys of matched copies (tuples: the GC leaves them alone)
+        self._copies: dict[str, tuple[str, ...]] = {}
+        # (title, place) → keys, oldest first (a dict as an ordered set; one key: itself)
+        self._by_title: dict[tuple[str, str], str | dict[str, None]] = {}
+        # sentence → its jobs (one job: its key, not a set of one; None: too many jobs)
+        self._jobs_with: dict[int, str | set[str] | None] = {}
         self._job_sentences: dict[str, set[int]] = {}  # job → the sentences of its texts
         self._job_grams: dict[str, np.ndarray] = {}  # job → the 3-grams of all its texts
         self._gram_jobs = GramCounts(width=gram_cells)
-        self._weights: dict[str, tuple[int, np.ndarray | None]] = {}  # key → (jobs then, w)
+        # key → (the number of jobs then, weights, their sum)
+        self._weights: dict[str, tuple[int, np.ndarray | None, float]] = {}
         self._copy_number = 0
 
     def __len__(self) -> int:
@@ -943,7 +985,7 @@ class DuplicateFinder:
         if key in self._copies:
             self._unindex(key)
         else:
-            self._copies[key] = []
+            self._copies[key] = ()
             self._job_sentences[key] = set()
         self._index(key, print_, job=key)
 
@@ -956,10 +998,12 @@ class DuplicateFinder:
         self._unindex(key)
         for sentence in self._job_sentences.pop(key):
             jobs = self._jobs_with.get(sentence)
-            if jobs is not None:
+            if type(jobs) is set:
                 jobs.discard(key)
                 if not jobs:
                     del self._jobs_with[sentence]
+            elif jobs is not None and jobs == key:
+                del self._jobs_with[sentence]
         grams = self._job_grams.pop(key, None)
         if grams is not None and len(grams):
             self._gram_jobs.add(grams, step=-1)
@@ -972,6 +1016,7 @@ class DuplicateFinder:
         joins its job, so later copies can match it too."""
         excluded = self._job_of.get(exclude, exclude) if exclude is not None else None
         weights: np.ndarray | None = None
+        total = 0.0
         scores: dict[str, float] = {}
         for key in self._candidates(print_):
             job = self._job_of[key]
@@ -986,8 +1031,10 @@ class DuplicateFinder:
                     continue  # not worth weighing
             if weights is None:
                 weights = self.weights(print_)
-            score = _score(print_, other, weights_a=weights, weights_b=self._stored_weights(key),
-                           shared=shared)
+                total = 0.0 if weights is None else float(weights.sum())
+            weights_b, total_b = self._stored_weights(key)
+            score = _score(print_, other, weights_a=weights, weights_b=weights_b, shared=shared,
+                           totals=(total, total_b), checked=True)
             if score is not None and score > scores.get(job, -np.inf):
                 scores[job] = score
         found = next((job for job in sorted(scores, key=lambda j: (-scores[j], j))
@@ -1008,34 +1055,45 @@ class DuplicateFinder:
             return
         self._copy_number += 1
         copy = f"{job}\x00{self._copy_number}"
-        self._copies[job].append(copy)
+        self._copies[job] += (copy,)
         self._index(copy, print_, job=job)
 
     def weights(self, print_: Fingerprint) -> np.ndarray | None:
         """Each 3-gram's weight: 1 / the number of jobs whose texts have it (at least 1)."""
         if print_.grams is None or not print_.size:
             return None
-        cells = print_.__dict__.get("_cells")
-        if cells is None:  # kept with the fingerprint: asked for again and again
-            cells = self._gram_jobs.cells(print_.grams)
-            object.__setattr__(print_, "_cells", cells)
-        counts = self._gram_jobs.get(print_.grams, cells=cells)
+        counts = self._gram_jobs.get_flat(self._cells(print_))
         return 1.0 / np.maximum(counts, 1).astype(np.float64)
 
     # --- inside ---------------------------------------------------------------------------
 
-    def _stored_weights(self, key: str) -> np.ndarray | None:
-        """`weights` of an indexed text, kept while the number of jobs grew less than 10%
-        (they change slowly, and the crawler asks for the same texts over and over)."""
+    def _stored_weights(self, key: str) -> tuple[np.ndarray | None, float]:
+        """`weights` of an indexed text and their sum, kept while the number of jobs grew
+        less than 10% (they change slowly, and the crawler asks for the same texts over
+        and over)."""
         jobs = len(self._copies)
         kept = self._weights.get(key)
         if kept is None or jobs > kept[0] * 1.1 + 10:
             weights = self.weights(self._prints[key])
-            kept = (jobs, None if weights is None else weights.astype(np.float32))
+            if weights is None:
+                kept = (jobs, None, 0.0)
+            else:
+                weights = weights.astype(np.float32)
+                kept = (jobs, weights, float(weights.sum()))
             self._weights.pop(key, None)
             self._weights[key] = kept  # the newest last: the oldest go first when full
             if len(self._weights) > WEIGHTS_KEPT:
                 del self._weights[next(iter(self._weights))]
+        return kept[1], kept[2]
+
+    def _cells(self, print_: Fingerprint) -> np.ndarray:
+        """Where the n-grams of a fingerprint are counted (`GramCounts.flat_cells`)."""
+        assert print_.grams is not None
+        width = len(self._gram_jobs._flat)
+        kept = print_.__dict__.get("_cells")
+        if kept is None or kept[0] != width:  # kept with the fingerprint: asked for often
+            kept = (width, self._gram_jobs.flat_cells(print_.grams))
+            object.__setattr__(print_, "_cells", kept)
         return kept[1]
 
     def _bands(self, print_: Fingerprint) -> tuple[bytes, ...]:
@@ -1048,14 +1106,21 @@ class DuplicateFinder:
     def _candidates(self, print_: Fingerprint) -> set[str]:
         keys = set(self._lsh.query(self._bands(print_)))
         if print_.place:  # a short copy at the same place shares little text, but its title
-            keys.update(list(self._by_title.get((print_.title_key, print_.place), {}))
-                        [-TITLE_CANDIDATES:])
+            titled = self._by_title.get((print_.title_key, print_.place))
+            if type(titled) is dict:
+                keys.update(list(titled)[-TITLE_CANDIDATES:])
+            elif titled is not None:
+                keys.add(titled)
         if print_.sentences is not None and len(print_.sentences):
             shared: Counter[str] = Counter()
             jobs_with = self._jobs_with
             for sentence in print_.sentences.tolist():
                 jobs = jobs_with.get(sentence)
-                if jobs and len(jobs) <= CANDIDATE_JOBS_PER_SENTENCE:
+                if jobs is None:
+                    continue
+                if type(jobs) is not set:  # one job
+                    shared[jobs] += 1
+                elif len(jobs) <= CANDIDATE_JOBS_PER_SENTENCE:
                     shared.update(jobs)
             for job, _ in shared.most_common(CANDIDATE_JOBS):
                 keys.add(job)
@@ -1067,14 +1132,23 @@ class DuplicateFinder:
         self._job_of[key] = job
         self._lsh.insert(key, self._bands(print_))
         if print_.title_key and print_.place:
-            self._by_title.setdefault((print_.title_key, print_.place), {})[key] = None
+            titled = self._by_title.get((print_.title_key, print_.place))
+            if titled is None:
+                self._by_title[(print_.title_key, print_.place)] = key
+            elif type(titled) is dict:
+                titled[key] = None
+            elif titled != key:
+                self._by_title[(print_.title_key, print_.place)] = {titled: None, key: None}
         if print_.grams is not None and len(print_.grams):
             known = self._job_grams.get(job)
-            new = print_.grams if known is None else np.setdiff1d(
-                print_.grams, known, assume_unique=True)
-            if len(new):
-                self._gram_jobs.add(new)
-                self._job_grams[job] = new if known is None else np.union1d(known, new)
+            if known is None:  # the job's first text (whose cells are known already)
+                self._gram_jobs.add_flat(self._cells(print_))
+                self._job_grams[job] = print_.grams
+            else:
+                new = np.setdiff1d(print_.grams, known, assume_unique=True)
+                if len(new):
+                    self._gram_jobs.add_flat(self._gram_jobs.flat_cells(new))
+                    self._job_grams[job] = np.union1d(known, new)
         if print_.sentences is not None:
             own = self._job_sentences[job]
             jobs_with = self._jobs_with
@@ -1082,11 +1156,17 @@ class DuplicateFinder:
                 if sentence in own:
                     continue
                 own.add(sentence)
-                jobs = jobs_with.setdefault(sentence, set())
-                if jobs is not None:
-                    jobs.add(job)
-                    if len(jobs) >= BOILERPLATE_JOBS:
-                        jobs_with[sentence] = None
+                jobs = jobs_with.get(sentence, _NONE)
+                if jobs is _NONE:  # the first job: itself, not a set of one
+                    jobs_with[sentence] = job
+                    continue
+                if jobs is None:
+                    continue
+                if type(jobs) is not set:  # a second job: a set, made as it always was
+                    jobs_with[sentence] = jobs = {jobs}
+                jobs.add(job)
+                if len(jobs) >= BOILERPLATE_JOBS:
+                    jobs_with[sentence] = None
 
     def _unindex(self, key: str) -> None:
         """Take one text out of the indexes (its sentences and 3-grams stay counted for
@@ -1095,7 +1175,11 @@ class DuplicateFinder:
         del self._job_of[key]
         self._weights.pop(key, None)
         self._lsh.remove(key)
-        self._by_title.get((print_.title_key, print_.place or ""), {}).pop(key, None)
+        titled = self._by_title.get((print_.title_key, print_.place or ""))
+        if type(titled) is dict:
+            titled.pop(key, None)
+        elif titled is not None and titled == key:
+            del self._by_title[(print_.title_key, print_.place or "")]
 
 
 # --- persistence ------------------------------------------------------------------------
