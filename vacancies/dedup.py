@@ -1114,8 +1114,7 @@ class DuplicateFinder:
         if print_.sentences is not None and len(print_.sentences):
             shared: Counter[str] = Counter()
             jobs_with = self._jobs_with
-            for sentence in print_.sentences.tolist():
-                jobs = jobs_with.get(sentence)
+            for jobs in map(jobs_with.get, print_.sentences.tolist()):
                 if jobs is None:
                     continue
                 if type(jobs) is not set:  # one job
@@ -1152,14 +1151,15 @@ class DuplicateFinder:
         if print_.sentences is not None:
             own = self._job_sentences[job]
             jobs_with = self._jobs_with
-            for sentence in print_.sentences.tolist():
-                if sentence in own:
-                    continue
-                own.add(sentence)
-                jobs = jobs_with.get(sentence, _NONE)
-                if jobs is _NONE:  # the first job: itself, not a set of one
-                    jobs_with[sentence] = job
-                    continue
+            # Each sentence is filed on its own (in any order): the job's new sentences
+            # no job had yet get the job at once, the others one by one.
+            fresh = set(print_.sentences.tolist())
+            fresh.difference_update(own)
+            own.update(fresh)
+            first = fresh.difference(jobs_with)
+            jobs_with.update(dict.fromkeys(first, job))  # the first job: itself
+            for sentence in fresh.difference(first) if len(first) < len(fresh) else ():
+                jobs = jobs_with[sentence]
                 if jobs is None:
                     continue
                 if type(jobs) is not set:  # a second job: a set, made as it always was
