@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import json
+import random
+import re
+import unicodedata
 
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vacancies import dedup
 from vacancies.dedup import (
     DuplicateFinder,
     fingerprint,
@@ -292,8 +301,107 @@ def test_a_fingerprint_sent_to_another_process_leaves_its_caches_behind():
     print_ = fingerprint(title="Orderpicker", description=TASKS, place="Bleiswijk")
     finder = DuplicateFinder()
     finder.add("a", print_)
-    finder.weights(print_)  # caches the MinHash object and the n-gram cells on it
+    finder.weights(print_)  # caches the n-gram cells on it (and `add` its LSH bands)
+    print_.minhash()
+    assert {"_minhash", "_cells", "_bands"} <= set(print_.__dict__)
     copy = pickle.loads(pickle.dumps(print_))
-    assert "_minhash" not in copy.__dict__ and "_cells" not in copy.__dict__
+    assert not {"_minhash", "_cells", "_bands"} & set(copy.__dict__)
     assert copy.title_key == print_.title_key and copy.numbered == print_.numbered
     assert finder.find(copy, remember=False) == "a"
+
+
+# --- the fast paths find what the plain formulations find ---------------------------------
+
+_TEXT_PIECES = ["je", "werkt", "7", "07", "00", "15", "30", "0,8", "1,0", "1.00", "fte", "uur",
+                "tot", "t/m", "a", "-", " - ", " * ", "**", "*", "|", ":", ": ", ".", "..", "!",
+                "?", ";", "\n", "\t", "\x1c", " ", "  ", "X", "é", "’", "ß", "٣", "oftewel"]
+_texts = st.lists(st.sampled_from(_TEXT_PIECES), max_size=40).map("".join)
+
+
+def _sentences_by_regex(plain: str) -> tuple[list[str], list[int]]:
+    """The words of a text and the first word of each sentence, by one regex over the text
+    (words and sentence ends as tokens): what `dedup._words` must agree with."""
+    tokens = re.findall(r"[a-z0-9]+|[.!?;]+(?=\s|$)|:\s|\n+|\s[-*]\s|\*\*|\|", plain)
+    words: list[str] = []
+    starts: list[int] = []
+    ended = True
+    for token in tokens:
+        if token[0].isalnum():
+            if ended and words or not starts:
+                starts.append(len(words))
+            words.append(token)
+            ended = False
+        else:
+            ended = True
+    return words, starts
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts)
+def test_words_and_sentences_are_those_of_the_token_regex(text):
+    plain = dedup._ascii(text)
+    words, starts = dedup._words(plain.encode("ascii"))
+    expected_words, expected_starts = _sentences_by_regex(plain)
+    assert [word.decode() for word in words] == expected_words
+    assert (starts.tolist() if words else []) == expected_starts
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts)
+def test_times_and_fte_are_found_where_the_plain_regexes_find_them(text):
+    plain = dedup._ascii(text)
+    times = re.compile(r"(\d{1,2})[.:](\d{2})\s*(?:-|tot|t/m)\s*(\d{1,2})[.:](\d{2})")
+    number = r"(0[.,]\d{1,2}|1(?:[.,]0{1,2})?)"
+    fte = re.compile(rf"(?<![\d.,]){number}(?:\s*(?:-|tot|a)\s*{number})?\s*fte\b")
+    hints = dedup._time_hints(np.frombuffer(plain.encode("ascii"), np.uint8)) if plain else []
+    assert [m.span() for m in dedup._time_matches(plain, hints)] == \
+        [m.span() for m in times.finditer(plain)]
+    assert [m.span() for m in dedup._fte_matches(plain)] == [m.span() for m in fte.finditer(plain)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30))
+def test_ascii_folding_is_nfkd_of_the_case_folded_text(text):
+    folded = unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
+    assert dedup._ascii(text) == folded
+
+
+def test_lsh_bands_propose_datasketchs_candidates_in_its_order():
+    """Same candidates in the same order as datasketch's MinHashLSH (their order decides
+    ties between jobs), through inserts and removals, with buckets of one and of many."""
+    rng = random.Random(5)
+    lsh = MinHashLSH(threshold=dedup.LSH_THRESHOLD, num_perm=dedup.NUM_PERM)
+    bands = dedup._Bands()
+    signatures: dict[str, np.ndarray] = {}
+
+    def minhash(signature: np.ndarray) -> MinHash:
+        return MinHash(num_perm=dedup.NUM_PERM, hashvalues=signature, seed=dedup._SEED,
+                       permutations=dedup._PERMUTATIONS, scheme=dedup._SCHEME)
+
+    def random_signature() -> np.ndarray:
+        return np.array([rng.randint(0, 3) for _ in range(dedup.NUM_PERM)], dtype=np.uint32)
+
+    for step in range(1500):
+        roll = rng.random()
+        if roll < 0.5 or not signatures:
+            signatures[f"k{step}"] = signature = random_signature()
+            lsh.insert(f"k{step}", minhash(signature))
+            bands.insert(f"k{step}", bands.bands(signature))
+        elif roll < 0.75:
+            key = rng.choice(sorted(signatures))
+            del signatures[key]
+            lsh.remove(key)
+            bands.remove(key)
+        else:
+            signature = random_signature()
+            assert bands.query(bands.bands(signature)) == lsh.query(minhash(signature))
+
+
+def test_sentence_hashes_sum_each_words_hash_and_place():
+    hashed = np.array([5, 7, 11, 13, 17, 19, 23, 29, 31], dtype=np.uint64)
+    starts = np.array([0, 4, 5])  # sentences of 4, 1 and 4 words
+    mix0, mix1, low = (int(value) for value in (*dedup._MIX, dedup._LOW))
+    expected = sorted({sum(int(hashed[i]) * mix0 + (i - start + 1) * mix1
+                           for i in range(start, end)) & low
+                       for start, end in ((0, 4), (5, 9))})
+    assert dedup._sentence_hashes(hashed, starts).tolist() == expected
