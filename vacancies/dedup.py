@@ -895,8 +895,7 @@ class _Bands:
     for the garbage collector to walk), and no MinHash objects are made."""
 
     def __init__(self) -> None:
-        lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        self._ranges = [(8 * start, 8 * end) for start, end in lsh.hashranges]  # in bytes
+        self._ranges = _band_ranges()
         self._tables: list[dict[bytes, Any]] = [{} for _ in self._ranges]
         self._keys: dict[str, tuple[bytes, ...]] = {}  # key → its band values
 
@@ -949,6 +948,14 @@ class _Bands:
 
 
 _NONE = object()  # no entry (keys may be any string)
+
+
+@functools.cache
+def _band_ranges() -> list[tuple[int, int]]:
+    """Where datasketch's bands lie in a signature of 64-bit values, in bytes (working
+    out the number of bands takes it 8 ms: once per process)."""
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    return [(8 * start, 8 * end) for start, end in lsh.hashranges]
 
 
 class DuplicateFinder:
