@@ -548,17 +548,23 @@ def fingerprint(*, title: str, description: str, place: str | None,
     hours = sorted(set(_hours(plain_title, title=True))
                    | set(_hours(plain, title=False) if has_digits else ()))
     key = title_key(title, place=town)
+    times = (_working_times(plain, _time_hints(np.frombuffer(data, np.uint8))) if has_digits
+             else _EMPTY)
+    title_numbers = _DIGIT_RUN.findall(title)
+    # Empty sets are all one object: fewer objects per fingerprint for the garbage collector.
     return Fingerprint(signature=_minhash_values(grams), size=len(grams),
                        grams=grams.astype(np.uint32),
                        sentences=sentences, title=_key_trigrams(key),
                        title_key=key, place=town,
-                       employer=employer_key(employer), level=title_level(title),
-                       hours=tuple(hours),
-                       times=_working_times(plain, _time_hints(np.frombuffer(data, np.uint8)))
-                       if has_digits else frozenset(),
-                       numbers=frozenset(numbers),
-                       title_numbers=frozenset(_DIGIT_RUN.findall(title)), words=word_set,
+                       employer=employer_key(employer), level=title_level(title) or _EMPTY,
+                       hours=tuple(hours), times=times or _EMPTY,
+                       numbers=frozenset(numbers) if numbers else _EMPTY,
+                       title_numbers=frozenset(title_numbers) if title_numbers else _EMPTY,
+                       words=word_set,
                        numbered={context: frozenset(found) for context, found in numbered.items()})
+
+
+_EMPTY: frozenset[Any] = frozenset()
 
 
 def number_conflicts(a: Fingerprint, b: Fingerprint) -> int:
