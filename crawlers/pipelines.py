@@ -14,9 +14,11 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import queue
 import socket
 import subprocess
 import sys
+import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from vacancies.model import Vacancy
 logger = logging.getLogger(__name__)
 
 SEND_PAGES = 24  # pages gathered before they go through the pipe at once
+QUEUED_BUNCHES = 16  # bunches that may wait for the ingest before the crawl waits too
 
 
 class IngestError(SpoorzoekerError):
@@ -42,7 +45,9 @@ class IngestProcess:
 
     The process is a fresh interpreter (`python -m crawlers.ingest`), not a fork of the
     crawl's: Scrapy's process has threads and an event loop a fork would copy half-way.
-    The two talk over a socket pair, the child's end passed as a file descriptor."""
+    The two talk over a socket pair, the child's end passed as a file descriptor. A
+    thread of ours writes to it, so the crawl goes on fetching while the ingest writes a
+    batch; only when `QUEUED_BUNCHES` bunches wait does the crawl wait too."""
 
     def __init__(self, db: Path, *, languages: list[str]) -> None:
         ours, theirs = socket.socketpair()
@@ -56,6 +61,10 @@ class IngestProcess:
         theirs.close()
         self._connection = Connection(ours.detach())
         self._outgoing: list[tuple[str, int | None, PageDone | Vacancy]] = []
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED_BUNCHES)
+        self._writer = threading.Thread(target=self._write, name="spoorzoeker-ingest-writer",
+                                        daemon=True)
+        self._writer.start()
         self._ready = False
         self.failed = False
 
@@ -102,6 +111,8 @@ class IngestProcess:
         except IngestError:
             pass  # reported where it was noticed
         finally:
+            self._queue.put(None)
+            self._writer.join(timeout=120)
             self._connection.close()
             try:
                 self._process.wait(timeout=120)
@@ -117,10 +128,18 @@ class IngestProcess:
     def _send(self, message: tuple[Any, ...]) -> None:
         if self.failed:
             raise self._failure()
-        try:
-            self._connection.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError as error:
-            raise self._failure() from error
+        self._queue.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _write(self) -> None:
+        """The writer thread: send what is queued, in order; after a failure, drop it (the
+        crawl hears of the failure at its next item)."""
+        while (message := self._queue.get()) is not None:
+            if self.failed:
+                continue
+            try:
+                self._connection.send_bytes(message)
+            except OSError:
+                self.failed = True
 
     def _failure(self) -> IngestError:
         self.failed = True
@@ -130,7 +149,6 @@ class IngestProcess:
             code = ""
         return IngestError(f"Het opslaan van vacatures is onverwacht gestopt{code}; wat nog "
                            "niet was opgeslagen, wordt bij de volgende crawl opnieuw gelezen.")
-
 
 
 _SHARED: dict[str, tuple[IngestProcess, int]] = {}
