@@ -329,8 +329,8 @@ _A = _rng.randint(1, 2**63 - 1, size=NUM_PERM, dtype=np.int64).astype(np.uint64)
 _B = _rng.randint(0, 2**63 - 1, size=NUM_PERM, dtype=np.int64).astype(np.uint64)
 _SHIFT = np.uint64(32)
 _MIX = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77))
-# `Fingerprint.minhash` gives our values as datasketch's MinHash (its own update hashes
-# every n-gram in Python, several times slower than `_minhash_values`).
+# datasketch's LSH takes its MinHash objects; we give them our values (its own update
+# hashes every n-gram in Python, several times slower than `_minhash_values`).
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
 _EMPTY_SIGNATURE = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
 _B_COLUMN = _B[:, np.newaxis]
@@ -506,9 +506,9 @@ class Fingerprint:
 
     def __getstate__(self) -> dict[str, Any]:
         """What pickling keeps (the crawler sends fingerprints between processes): not the
-        MinHash object, n-gram cells and LSH bands cached on it, made again when needed."""
+        MinHash object and n-gram cells cached on it, which are made again when needed."""
         return {name: value for name, value in self.__dict__.items()
-                if name not in ("_minhash", "_cells", "_bands")}
+                if name not in ("_minhash", "_cells")}
 
     def minhash(self) -> MinHash:
         """The signature as datasketch's MinHash, for its LSH index (made once)."""
@@ -893,77 +893,6 @@ class GramCounts:
         return np.minimum(counts[:half], counts[half:])
 
 
-class _Bands:
-    """MinHash LSH: the keys whose signatures agree with a signature in all values of at
-    least one band. The same bands as datasketch's `MinHashLSH` (at `LSH_THRESHOLD`)
-    and the same candidates, in the same order; but a band's bucket with one key holds
-    the key itself instead of a set of one (most buckets: a crawl keeps fewer objects
-    for the garbage collector to walk), and no MinHash objects are made."""
-
-    def __init__(self) -> None:
-        self._ranges = _band_ranges()
-        self._tables: list[dict[bytes, Any]] = [{} for _ in self._ranges]
-        self._keys: dict[str, tuple[bytes, ...]] = {}  # key → its band values
-
-    def bands(self, signature: np.ndarray) -> tuple[bytes, ...]:
-        """The band values of a signature (as datasketch compares them: 64-bit values)."""
-        if len(signature) != NUM_PERM:
-            raise ValueError(f"Expecting a signature of {NUM_PERM} values, got {len(signature)}")
-        raw = signature.astype(np.uint64).tobytes()
-        return tuple(raw[start:end] for start, end in self._ranges)
-
-    def insert(self, key: str, bands: tuple[bytes, ...]) -> None:
-        if key in self._keys:
-            raise ValueError("The given key already exists")
-        self._keys[key] = bands
-        for band, table in zip(bands, self._tables, strict=True):
-            bucket = table.get(band, _NONE)
-            if bucket is _NONE:
-                table[band] = key
-            elif type(bucket) is set:
-                bucket.add(key)
-            else:  # a second key: a set, made as datasketch makes it (its order counts)
-                table[band] = keys = set()
-                keys.add(bucket)
-                keys.add(key)
-
-    def query(self, bands: tuple[bytes, ...]) -> list[str]:
-        candidates: set[str] = set()
-        for band, table in zip(bands, self._tables, strict=True):
-            bucket = table.get(band, _NONE)
-            if bucket is _NONE:
-                continue
-            if type(bucket) is set:
-                for key in bucket:  # (one by one, as datasketch: the set's order counts)
-                    candidates.add(key)
-            else:
-                candidates.add(bucket)
-        return list(candidates)
-
-    def remove(self, key: str) -> None:
-        if key not in self._keys:
-            raise ValueError("The given key does not exist")
-        for band, table in zip(self._keys.pop(key), self._tables, strict=True):
-            bucket = table[band]
-            if type(bucket) is set:
-                bucket.remove(key)
-                if not bucket:
-                    del table[band]
-            else:
-                del table[band]
-
-
-_NONE = object()  # no entry (keys may be any string)
-
-
-@functools.cache
-def _band_ranges() -> list[tuple[int, int]]:
-    """Where datasketch's bands lie in a signature of 64-bit values, in bytes (working
-    out the number of bands takes it 8 ms: once per process)."""
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    return [(8 * start, 8 * end) for start, end in lsh.hashranges]
-
-
 class DuplicateFinder:
     """The vacancies seen so far, grouped into jobs, searchable for a new posting's job.
 
@@ -974,7 +903,7 @@ class DuplicateFinder:
     """
 
     def __init__(self, *, gram_cells: int = 1 << 22) -> None:
-        self._lsh = _Bands()
+        self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
         self._prints: dict[str, Fingerprint] = {}  # canonical keys and copies' keys
         self._job_of: dict[str, str] = {}  # any key → its job's canonical key
         # canonical key → keys of matched copies (tuples: the GC leaves them alone)
@@ -1109,18 +1038,11 @@ class DuplicateFinder:
             object.__setattr__(print_, "_cells", kept)
         return kept[1]
 
-    def _bands(self, print_: Fingerprint) -> tuple[bytes, ...]:
-        bands = print_.__dict__.get("_bands")
-        if bands is None:  # kept with the fingerprint: asked for by find, then by add
-            bands = self._lsh.bands(print_.signature)
-            object.__setattr__(print_, "_bands", bands)
-        return bands
-
     def _candidates(self, print_: Fingerprint) -> set[str]:
-        keys = set(self._lsh.query(self._bands(print_)))
+        keys = set(self._lsh.query(print_.minhash()))
         if print_.place:  # a short copy at the same place shares little text, but its title
             titled = self._by_title.get((print_.title_key, print_.place))
-            if type(titled) is dict:
+            if isinstance(titled, dict):
                 keys.update(list(titled)[-TITLE_CANDIDATES:])
             elif titled is not None:
                 keys.add(titled)
@@ -1130,7 +1052,7 @@ class DuplicateFinder:
             for jobs in map(jobs_with.get, print_.sentences.tolist()):
                 if jobs is None:
                     continue
-                if type(jobs) is not set:  # one job
+                if not isinstance(jobs, set):  # one job
                     shared[jobs] += 1
                 elif len(jobs) <= CANDIDATE_JOBS_PER_SENTENCE:
                     shared.update(jobs)
@@ -1142,12 +1064,12 @@ class DuplicateFinder:
     def _index(self, key: str, print_: Fingerprint, *, job: str) -> None:
         self._prints[key] = print_
         self._job_of[key] = job
-        self._lsh.insert(key, self._bands(print_))
+        self._lsh.insert(key, print_.minhash())
         if print_.title_key and print_.place:
             titled = self._by_title.get((print_.title_key, print_.place))
             if titled is None:
                 self._by_title[(print_.title_key, print_.place)] = key
-            elif type(titled) is dict:
+            elif isinstance(titled, dict):
                 titled[key] = None
             elif titled != key:
                 self._by_title[(print_.title_key, print_.place)] = {titled: None, key: None}
@@ -1175,7 +1097,7 @@ class DuplicateFinder:
                 jobs = jobs_with[sentence]
                 if jobs is None:
                     continue
-                if type(jobs) is not set:  # a second job: a set, made as it always was
+                if not isinstance(jobs, set):  # a second job: a set, made as it always was
                     jobs_with[sentence] = jobs = {jobs}
                 jobs.add(job)
                 if len(jobs) >= BOILERPLATE_JOBS:

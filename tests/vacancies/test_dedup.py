@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import random
 import re
 import unicodedata
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -301,11 +299,11 @@ def test_a_fingerprint_sent_to_another_process_leaves_its_caches_behind():
     print_ = fingerprint(title="Orderpicker", description=TASKS, place="Bleiswijk")
     finder = DuplicateFinder()
     finder.add("a", print_)
-    finder.weights(print_)  # caches the n-gram cells on it (and `add` its LSH bands)
+    finder.weights(print_)  # caches the n-gram cells on it
     print_.minhash()
-    assert {"_minhash", "_cells", "_bands"} <= set(print_.__dict__)
+    assert {"_minhash", "_cells"} <= set(print_.__dict__)
     copy = pickle.loads(pickle.dumps(print_))
-    assert not {"_minhash", "_cells", "_bands"} & set(copy.__dict__)
+    assert not {"_minhash", "_cells"} & set(copy.__dict__)
     assert copy.title_key == print_.title_key and copy.numbered == print_.numbered
     assert finder.find(copy, remember=False) == "a"
 
@@ -364,37 +362,6 @@ def test_times_and_fte_are_found_where_the_plain_regexes_find_them(text):
 def test_ascii_folding_is_nfkd_of_the_case_folded_text(text):
     folded = unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
     assert dedup._ascii(text) == folded
-
-
-def test_lsh_bands_propose_datasketchs_candidates_in_its_order():
-    """Same candidates in the same order as datasketch's MinHashLSH (their order decides
-    ties between jobs), through inserts and removals, with buckets of one and of many."""
-    rng = random.Random(5)
-    lsh = MinHashLSH(threshold=dedup.LSH_THRESHOLD, num_perm=dedup.NUM_PERM)
-    bands = dedup._Bands()
-    signatures: dict[str, np.ndarray] = {}
-
-    def minhash(signature: np.ndarray) -> MinHash:
-        return MinHash(num_perm=dedup.NUM_PERM, hashvalues=signature, seed=dedup._SEED,
-                       permutations=dedup._PERMUTATIONS, scheme=dedup._SCHEME)
-
-    def random_signature() -> np.ndarray:
-        return np.array([rng.randint(0, 3) for _ in range(dedup.NUM_PERM)], dtype=np.uint32)
-
-    for step in range(1500):
-        roll = rng.random()
-        if roll < 0.5 or not signatures:
-            signatures[f"k{step}"] = signature = random_signature()
-            lsh.insert(f"k{step}", minhash(signature))
-            bands.insert(f"k{step}", bands.bands(signature))
-        elif roll < 0.75:
-            key = rng.choice(sorted(signatures))
-            del signatures[key]
-            lsh.remove(key)
-            bands.remove(key)
-        else:
-            signature = random_signature()
-            assert bands.query(bands.bands(signature)) == lsh.query(minhash(signature))
 
 
 def test_sentence_hashes_sum_each_words_hash_and_place():
