@@ -18,6 +18,7 @@ import argparse
 import gc
 import itertools
 import logging
+import os
 import pickle
 import signal
 import sys
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 PARSERS: dict[str, Callable[..., PageResult]] = {"jobposting": jobposting.parse_page}
 """The parsers of pages spiders pass on unread, by source kind."""
+NICENESS = 15  # the ingest process's scheduling priority below the crawl's
 BATCH_ITEMS = 200
 BATCH_SECONDS = 1.0
 
@@ -255,6 +257,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--languages", default="nl")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle
+    # Fetching waits on the network and on Scrapy; the ingest can catch up in the gaps (a
+    # full queue makes the crawl wait for it). On two cores this gave the crawl ~5% more.
+    os.nice(NICENESS)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         serve(Connection(args.fd), db=args.db,
