@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.crawlers.crawling import Reply, run_crawl, serve, sources_toml, start_crawl
+from tests.crawlers.crawling import Reply, Site, run_crawl, serve, sources_toml, start_crawl
 from tests.crawlers.test_faults import posting_page
 from vacancies.store import VacancyStore
 
@@ -33,16 +34,23 @@ def slow_site() -> dict[str, object]:
             **pages}
 
 
+def crawl_a_third(tmp_path: Path, db_path: Path, site: Site) -> tuple[subprocess.Popen, str]:
+    """Start a crawl of the slow site and return once a third of its pages were asked for
+    (the crawl process and its sources file)."""
+    toml = sources_toml({"name": "traag", "kind": "jobposting", "concurrency": 2,
+                         "sitemap": f"{site.base_url}/sitemap.xml"})
+    process = start_crawl(tmp_path, toml, db=db_path)
+    deadline = time.monotonic() + 60
+    while sum(path.startswith("/v/") for path in site.paths()) < PAGES // 3:
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    return process, toml
+
+
 @pytest.mark.slow
 def test_interrupted_crawl_resumes_without_loss_or_duplicates(tmp_path, db_path):
     with serve(slow_site()) as site:
-        toml = sources_toml({"name": "traag", "kind": "jobposting", "concurrency": 2,
-                             "sitemap": f"{site.base_url}/sitemap.xml"})
-        process = start_crawl(tmp_path, toml, db=db_path)
-        deadline = time.monotonic() + 60
-        while sum(path.startswith("/v/") for path in site.paths()) < PAGES // 3:
-            assert time.monotonic() < deadline and process.poll() is None
-            time.sleep(0.05)
+        process, toml = crawl_a_third(tmp_path, db_path, site)
         process.send_signal(signal.SIGINT)  # Ctrl-C: Scrapy stops and keeps its JOBDIR
         process.communicate(timeout=60)
         stored_before = VacancyStore.open(db_path).count()
@@ -80,13 +88,7 @@ def ingest_process_of(pid: int) -> int | None:
 def test_a_crawl_whose_ingest_dies_stops_unfinished_and_the_next_crawl_gets_everything(
         tmp_path, db_path):
     with serve(slow_site()) as site:
-        toml = sources_toml({"name": "traag", "kind": "jobposting", "concurrency": 2,
-                             "sitemap": f"{site.base_url}/sitemap.xml"})
-        process = start_crawl(tmp_path, toml, db=db_path)
-        deadline = time.monotonic() + 60
-        while sum(path.startswith("/v/") for path in site.paths()) < PAGES // 3:
-            assert time.monotonic() < deadline and process.poll() is None
-            time.sleep(0.05)
+        process, toml = crawl_a_third(tmp_path, db_path, site)
         ingest = ingest_process_of(process.pid)
         assert ingest is not None
         os.kill(ingest, signal.SIGKILL)

@@ -15,21 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.models import Requirements
-from matcher.requirements import extract
-
-
-def codes(requirements: Requirements) -> set[str]:
-    return {demand.code for demand in requirements.demands}
-
-
-def read(description: str, title: str = "Medewerker") -> set[str]:
-    return codes(extract(title=title, description=description))
-
-
-def tasks(sentence: str) -> str:
-    return f"Wat ga je doen?\n{sentence}"
-
+from tests.matcher.test_requirements_precision import read, tasks
 
 # (a sentence without customer contact, its twin with it). The title is neutral.
 TWINS = [
