@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import heapq
 import itertools
 import json
 import logging
@@ -1056,7 +1057,10 @@ class DuplicateFinder:
                     shared[jobs] += 1
                 elif len(jobs) <= CANDIDATE_JOBS_PER_SENTENCE:
                     shared.update(jobs)
-            for job, _ in shared.most_common(CANDIDATE_JOBS):
+            # ties broken by key: the same crawl makes the same groups in every process
+            # (the order of a set of keys changes with Python's hash seed)
+            for job, _ in heapq.nsmallest(CANDIDATE_JOBS, shared.items(),
+                                          key=lambda item: (-item[1], item[0])):
                 keys.add(job)
                 keys.update(self._copies[job])
         return keys
