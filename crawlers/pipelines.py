@@ -1,9 +1,10 @@
 """The item pipeline: hand what the spiders yield to the ingest process, and count it.
 
-Spiders yield one `PageDone` per page (with the page's vacancies) or a lone
-`Vacancy`. `IngestPipeline` sends them to the `crawlers.ingest.IngestProcess`
-of the crawl's database, which checks the language, deduplicates and writes
-them; when a spider closes, the pipeline waits until all it sent is written and
+Spiders yield one `PageDone` per page (with the page's vacancies, or the page
+unread) or a lone `Vacancy`. `IngestPipeline` sends them through an
+`IngestProcess` to the ingest of the crawl's database (`crawlers.ingest`, a
+process beside Scrapy's), which reads, checks the language, deduplicates and
+writes them; when a spider closes, the pipeline waits until all it sent is written and
 adds the ingest's counts to the source's report. Sources crawled side by side in
 one process share one ingest process (started by the first spider that opens,
 stopped by the last that closes).
@@ -150,7 +151,6 @@ class IngestProcess:
         return IngestError(f"Het opslaan van vacatures is onverwacht gestopt{code}; wat nog "
                            "niet was opgeslagen, wordt bij de volgende crawl opnieuw gelezen.")
 
-
 _SHARED: dict[str, tuple[IngestProcess, int]] = {}
 """Per database: its ingest process and how many open spiders use it."""
 
@@ -158,12 +158,12 @@ _SHARED: dict[str, tuple[IngestProcess, int]] = {}
 def _acquire(db: Path, *, languages: list[str]) -> IngestProcess:
     key = str(db)
     process, users = _SHARED.get(key, (None, 0))
-    if process is None or process.failed:
-        process = IngestProcess(db, languages=languages)
+    if process is not None:  # (one that failed stops every crawl that uses it)
         _SHARED[key] = (process, users + 1)
-        process.wait_ready()
-    else:
-        _SHARED[key] = (process, users + 1)
+        return process
+    process = IngestProcess(db, languages=languages)
+    _SHARED[key] = (process, 1)
+    process.wait_ready()
     return process
 
 
