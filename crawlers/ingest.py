@@ -49,11 +49,12 @@ BATCH_SECONDS = 1.0
 class Ingest:
     """Checks, deduplicates and writes crawled items in batches, and counts per source."""
 
-    def __init__(self, store: VacancyStore, *, languages: list[str]) -> None:
+    def __init__(self, store: VacancyStore, *, finder: DuplicateFinder,
+                 languages: list[str]) -> None:
         self.store = store
         self.state = CrawlState(store.db)
         self.languages = set(languages)
-        self.finder: DuplicateFinder | None = None
+        self.finder = finder
         # Per page: its note (None for a vacancy yielded on its own), the crawl number and
         # its vacancies, each with the canonical vacancy it duplicates.
         self.buffer: list[tuple[PageDone | None, str, int | None,
@@ -73,10 +74,9 @@ class Ingest:
         # stays whole. A power cut may undo the last batches: their page notes go with them
         # (same transaction), so the next crawl fetches those pages again.
         store.db.execute("PRAGMA synchronous = NORMAL")
-        ingest = cls(store, languages=languages)
-        ingest.finder = load_finder(store.db, open_vacancies=itertools.chain(
+        finder = load_finder(store.db, open_vacancies=itertools.chain(
             store.open_texts(), store.open_alias_texts()))
-        return ingest
+        return cls(store, finder=finder, languages=languages)
 
     def add(self, item: PageDone | Vacancy, *, source: str, crawl: int | None) -> None:
         """Take one item; a full batch (or one older than `BATCH_SECONDS`) is written."""
@@ -165,7 +165,7 @@ class Ingest:
             logger.warning("%s could not be stored", vacancy.id, exc_info=True)
             self.count(source, "error:store_error")
             _, duplicated = self.pending.pop(vacancy.id, (None, ""))
-            if duplicated is None and self.finder is not None:
+            if duplicated is None:
                 self.finder.remove(vacancy.id)  # not stored: no repost may join it
             return False
         self.pending.pop(vacancy.id, None)
@@ -179,10 +179,9 @@ class Ingest:
         if vacancy.id in self.pending:
             return self.pending[vacancy.id][1]
         known, canonical = self.store.known(vacancy.id)
-        if known or self.finder is None:
+        if known:
             return canonical
-        print_ = fingerprint(title=vacancy.title, description=vacancy.description,
-                             place=vacancy.place, employer=vacancy.employer)
+        print_ = _fingerprint(vacancy)
         canonical = self.finder.find(print_, exclude=vacancy.id)
         if canonical is None:
             self.finder.add(vacancy.id, print_)
@@ -201,9 +200,8 @@ class Ingest:
         counted: list[str] = [change]
         if change == "new" and vacancy.valid_through and vacancy.valid_through < self.today:
             counted.append("closed")  # found already past its validThrough: stored, closed
-        if change == "updated" and self.finder is not None:
-            print_ = fingerprint(title=vacancy.title, description=vacancy.description,
-                                 place=vacancy.place, employer=vacancy.employer)
+        if change == "updated":
+            print_ = _fingerprint(vacancy)
             self.finder.add(vacancy.id, print_)
             self.pending[vacancy.id] = (print_, None)
         self._save_print(vacancy)
@@ -214,6 +212,11 @@ class Ingest:
             save_fingerprint(self.store.db, vacancy_id=vacancy.id,
                              content_hash=vacancy.content_hash(),
                              print_=self.pending[vacancy.id][0], title=vacancy.title)
+
+
+def _fingerprint(vacancy: Vacancy) -> Fingerprint:
+    return fingerprint(title=vacancy.title, description=vacancy.description,
+                       place=vacancy.place, employer=vacancy.employer)
 
 
 # --- the ingest's own process -----------------------------------------------------------

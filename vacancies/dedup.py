@@ -578,12 +578,6 @@ def number_conflicts(a: Fingerprint, b: Fingerprint) -> int:
                if (other := large.get(context)) is not None and not numbers & other)
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)
-
-
 def title_similarity(a: Fingerprint, b: Fingerprint) -> float:
     """How alike two titles are: Jaccard of their letter trigrams, or how much of the
     shorter title is in the longer ('Chauffeur' in 'Chauffeur bakwagen'), a little less."""
