@@ -87,7 +87,6 @@ def charset_of(content_type: str | None) -> str | None:
 _PLAIN_HTML = etree.HTMLParser()
 """libxml2's HTML parser without lxml.html's element classes: those are looked up in
 Python for every element touched, a third of the time of reading a description."""
-_SPACES = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")  # single spaces stay as they are
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TAGS = re.compile(r"<[^>]+>")
 _FULL_DOCUMENT = re.compile(r"^\s*<(?:html|!doctype)", re.I)
@@ -133,8 +132,20 @@ def html_to_text(fragment: str) -> str:
         append(body.text)
     for child in body:
         walk(child)
-    text = _SPACES.sub(" ", "".join(parts))
+    text = _single_spaces("".join(parts))
     return _BLANK_LINES.sub("\n\n", "\n".join(line.strip() for line in text.splitlines())).strip()
+
+
+def _single_spaces(text: str) -> str:
+    """Every run of spaces, tabs and no-break spaces as one space (single spaces stay).
+    Plain `str` methods: a regex tries a match at every one of a description's spaces."""
+    if "\t" in text:
+        text = text.replace("\t", " ")
+    if "\u00a0" in text:
+        text = text.replace("\u00a0", " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
 
 
 def _html_body(fragment: str) -> Any:

@@ -50,7 +50,9 @@ def parse_page(body: str, *, url: str, source: str) -> PageResult:
 
 
 def _json_ld_postings(document: Any, problems: list[str]) -> Iterator[dict[str, Any]]:
-    for script in document.xpath('//script[@type="application/ld+json"]'):
+    for script in document.iter("script"):
+        if script.get("type") != "application/ld+json":
+            continue
         text = (script.text or "").strip()
         if not text:
             continue

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crawlers.parsers.common import _single_spaces
 from crawlers.parsers.jobposting import html_to_text, parse_page
 from tests.conftest import FIXTURES
 
@@ -78,3 +83,14 @@ def test_html_escaped_twice_is_still_read_as_html():
 def test_plain_text_with_an_escaped_ampersand_stays_plain():
     text = html_to_text("Schoon &amp; Zo zoekt een schoonmaker")
     assert text == "Schoon & Zo zoekt een schoonmaker"
+
+
+def test_html_to_text_folds_runs_of_spaces_tabs_and_no_break_spaces():
+    text = html_to_text("<p>Je  werkt\t32&nbsp;uur \u00a0\t per week</p><p>\u00a0Rooster  </p>")
+    assert text == "Je werkt 32 uur per week\n\nRooster"
+
+
+@given(st.text(alphabet=" \t\u00a0\nab", max_size=40))
+def test_space_runs_fold_as_the_regex_rule_says(text: str):
+    # The rule, as a regex: a run of two or more, or one tab or no-break space, is a space.
+    assert _single_spaces(text) == re.sub(r"[ \t\u00a0]{2,}|[\t\u00a0]", " ", text)
