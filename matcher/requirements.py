@@ -637,16 +637,24 @@ class Segment:
                 # for describe the job ("zoeken we een medewerker die ... Ervaring met ...
                 # is een must"); the search sentence itself may describe a client company
                 # ("Voor onze klant, die diepvriesproducten verdeelt, zoeken wij ...")
+                # a short sentence of a paragraph that speaks to the worker goes on about the
+                # job ("Je werkt met veel afdelingen samen. Geen dag is hetzelfde!")
                 self.worker = bool(_search(rules.worker, self.text, self.lowered)) or (
                     self.section == "intro" and bool(
                         _search(rules.worker, self.line, line_low)
                         or _search(rules.company_recruits, self.line, line_low)
-                        and not _search(rules.company_recruits, self.text, self.lowered)))
+                        and not _search(rules.company_recruits, self.text, self.lowered))) or (
+                    self.section == "other" and len(self.text) <= _FOLLOW_ON
+                    and self.line.strip() != self.text
+                    and bool(_search(rules.worker, self.line, line_low)))
                 if any(stem in low for stem in _APPLY_STEMS) and \
                         _search(rules.apply_sentence, self.text, self.lowered):
                     self.section = "apply"
         return self
 
+
+# A sentence up to this long, in a paragraph that addresses the worker, continues about the job.
+_FOLLOW_ON = 60
 
 # Every apply_sentence cue contains one of these (a cheap check before the pattern).
 _APPLY_STEMS = ("sollicit", "woord", "contact", "informatie", "vermeld", "motivatie", "cv",
