@@ -111,6 +111,7 @@ class RuleBook:
     company_codes: frozenset[str]
     personal: re.Pattern[str]  # the worker addressed in person (je, jij, u, you)
     company_personal_codes: frozenset[str]  # codes for which "we werken" is the employer
+    competence_list: re.Pattern[str]  # a line that lists the competences asked (VDAB)
     negation_words: frozenset[str]
     negation_window: int
     clause_break: frozenset[str]
@@ -361,6 +362,7 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
         company_codes=frozenset(cue["worker"]["company_codes"]),
         personal=_compile(cue["worker"]["personal"], where=f"{cues.name} worker"),
         company_personal_codes=frozenset(cue["worker"]["company_personal_codes"]),
+        competence_list=_compile(cue["worker"]["competence_list"], where=f"{cues.name} worker"),
         negation_words=frozenset(neg["before"]), negation_window=int(neg["window"]),
         clause_break=frozenset(neg["clause_break"]),
         clause_gap=_compile(neg["clause_gap"], where=f"{cues.name} clause_gap"),
@@ -646,7 +648,9 @@ class Segment:
                         and not _search(rules.company_recruits, self.text, self.lowered))) or (
                     self.section == "other" and len(self.text) <= _FOLLOW_ON
                     and self.line.strip() != self.text
-                    and bool(_search(rules.worker, self.line, line_low)))
+                    and bool(_search(rules.worker, self.line, line_low))) or (
+                    self.section != "title" and self.text == self.line.strip()
+                    and bool(_search(rules.competence_list, self.text, self.lowered)))
                 if any(stem in low for stem in _APPLY_STEMS) and \
                         _search(rules.apply_sentence, self.text, self.lowered):
                     self.section = "apply"
