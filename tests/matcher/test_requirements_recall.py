@@ -1,0 +1,134 @@
+"""Recall of requirement extraction: demands said in words the first rules did not know.
+
+On unlabelled real postings the extractor missed demands in families of wording:
+other ways to say that no day is the same or that it gets busy, consultancy and
+secondment work at clients, availability outside office hours, headings it read
+as the wrong section, short sentences that go on about the job, VDAB competence
+lists and executive or shop titles. Each new rule has a sentence written for
+these tests that it must catch, next to a near twin that it must not. The
+sentences are our own, not copied from any posting.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.matcher.test_requirements_precision import read, tasks
+
+# (code, a sentence in the tasks that is the demand, a near twin that is not). The title
+# is neutral ("Medewerker") so that only the sentence can carry the demand.
+TWINS = [
+    # no day is the same, said otherwise
+    ("onvoorspelbaar", "Bij ons team is geen enkele dag hetzelfde.",
+     "Bij ons team is geen enkele collega hetzelfde opgeleid."),
+    ("onvoorspelbaar", "Een werkdag als adviseur is eigenlijk nooit hetzelfde.",
+     "Een werkdag als adviseur duurt nooit langer dan acht uur."),
+    ("onvoorspelbaar", "Geen twee dagen zijn hier hetzelfde.",
+     "Geen twee projecten zijn hier hetzelfde gepland."),
+    ("onvoorspelbaar", "Elke dag ziet er weer anders uit.",
+     "Elke ruimte ziet er weer anders uit."),
+    # a listed cue next to "dynamische omgeving" (which alone is no cue)
+    ("onvoorspelbaar", "Je werkt in een dynamische omgeving waar geen dag hetzelfde is.",
+     "Je werkt in een dynamische omgeving met fijne collega's."),
+    # busy moments, said otherwise
+    ("tijdsdruk", "Je blijft rustig als het druk wordt.",
+     "Je ruimt het magazijn op als het rustig wordt."),
+    ("tijdsdruk", "Je houdt tijdens drukte het hoofd koel.",
+     "Je geeft inzicht in de drukte in de treinen."),
+    ("tijdsdruk", "Het kan soms flink druk zijn.",
+     "Het kan soms flink warm zijn."),
+    # conflict conversations as a task; conflict handling as a training topic is not
+    ("conflicten", "Je voert evaluatie- en conflictgesprekken met medewerkers.",
+     "Je volgt een training over conflicthantering."),
+    # consultancy and secondment at clients
+    ("klantcontact", "Na de training ga je aan de slag bij een van onze opdrachtgevers.",
+     "Na de training ga je aan de slag bij een van onze vestigingen."),
+    ("klantcontact", "Je werkt aan uitdagende projecten voor diverse klanten.",
+     "Je werkt aan uitdagende projecten voor diverse afdelingen."),
+    ("klantcontact", "Je voert opdrachten uit bij verschillende opdrachtgevers.",
+     "Je voert opdrachten uit voor je leidinggevende."),
+    # available outside office hours
+    ("avond_weekend", "Je bent indien nodig inzetbaar buiten de normale kantooruren.",
+     "Je bent inzetbaar op verschillende afdelingen."),
+    ("avond_weekend", "Je bent soms beschikbaar buiten de normale werkuren.",
+     "Je bent soms beschikbaar voor vragen van collega's."),
+    # "niet erg om" is not minding, not a negation
+    ("avond_weekend", "Je vindt het niet erg om af en toe in het weekend te werken.",
+     "Je werkt niet in het weekend."),
+]
+
+
+@pytest.mark.parametrize(("code", "demand", "near"), TWINS,
+                         ids=[f"{c}-{i}" for i, (c, _, _) in enumerate(TWINS)])
+def test_new_wording_is_caught_and_its_near_twin_is_not(code, demand, near):
+    assert code in read(tasks(demand)), demand
+    assert code not in read(tasks(near)), near
+
+
+def test_a_social_outing_after_work_is_no_evening_work():
+    text = tasks("Je verwerkt bestellingen.\nBuiten werktijd ondernemen we vaak iets gezelligs.")
+    assert "avond_weekend" not in read(text)
+
+
+def test_in_deze_functie_speaks_of_the_job_in_an_intro():
+    # text before the first heading counts only where it speaks to the worker or of the job
+    assert "onvoorspelbaar" in read("In deze functie is geen dag hetzelfde.")
+    assert "onvoorspelbaar" not in read("In onze branche is geen dag hetzelfde.")
+
+
+def test_a_short_sentence_goes_on_about_the_job_of_its_paragraph():
+    # under a heading of no known kind, a short sentence without "je" continues the
+    # paragraph it stands in
+    job = "**Het avontuur**\nJe werkt samen met veel afdelingen. Geen dag is hetzelfde!"
+    blurb = "**Het avontuur**\nOns bedrijf groeit snel. Geen dag is hetzelfde!"
+    assert "onvoorspelbaar" in read(job)
+    assert "onvoorspelbaar" not in read(blurb)
+
+
+def test_wat_biedt_the_employer_jou_is_the_offer():
+    offer = "**Wat biedt Acme jou?**\n* Een goed salaris.\n* Je werkt soms in het weekend."
+    job = "**Wat ga je doen?**\n* Je verwerkt orders.\n* Je werkt soms in het weekend."
+    assert "avond_weekend" not in read(offer)
+    assert "avond_weekend" in read(job)
+
+
+def test_over_jou_is_the_profile_not_the_company():
+    profile = "**Over jou**\n* Je vindt het niet erg om ook buiten kantoortijden te werken."
+    company = "**Over ons**\n* Wij zijn ook buiten kantoortijden bereikbaar voor onze klanten."
+    assert "avond_weekend" in read(profile)
+    assert "avond_weekend" not in read(company)
+
+
+def test_bijzonderheden_after_the_offer_speak_of_the_job_again():
+    remark = "Je bent indien nodig inzetbaar buiten de normale kantooruren."
+    with_heading = f"**Arbeidsvoorwaarden**\n* Een goed salaris.\n\nBijzonderheden\n{remark}"
+    in_offer = f"**Arbeidsvoorwaarden**\n* Een goed salaris.\n{remark}"
+    assert "avond_weekend" in read(with_heading)
+    assert "avond_weekend" not in read(in_offer)
+
+
+def test_a_vdab_competence_list_describes_the_worker():
+    listed = ("Je bereidt de campagnes voor.\n\n"
+              "Samenwerken Communiceren Stressbestendigheid Klantgerichtheid Flexibiliteit")
+    said_of_the_company = ("Je bereidt de campagnes voor.\n\n"
+                           "Stressbestendigheid van de sector is een thema in ons onderzoek.")
+    assert "tijdsdruk" in read(listed)
+    assert "tijdsdruk" not in read(said_of_the_company)
+
+
+@pytest.mark.parametrize(("title", "code", "near_title"), [
+    ("CEO", "leidinggeven", "Assistent van de directie"),
+    ("Chief Technology Officer (CTO)", "leidinggeven", "Technology consultant"),
+    ("Managing Director", "leidinggeven", "Marketing medewerker"),
+    ("Winkel slager", "klantcontact", "Slager"),
+    ("Medewerker winkel", "klantcontact", "Medewerker magazijn"),
+])
+def test_executive_and_shop_titles(title, code, near_title):
+    text = tasks("Je werkt mee in het team.")
+    assert code in read(text, title=title), title
+    assert code not in read(text, title=near_title), near_title
+
+
+def test_a_shop_butcher_keeps_the_loads_of_a_butcher():
+    found = read(tasks("Je werkt mee in het team."), title="Winkel slager")
+    assert {"staan", "hand_arm", "klantcontact"} <= found
