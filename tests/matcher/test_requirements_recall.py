@@ -52,6 +52,13 @@ TWINS = [
      "Je bent inzetbaar op verschillende afdelingen."),
     ("avond_weekend", "Je bent soms beschikbaar buiten de normale werkuren.",
      "Je bent soms beschikbaar voor vragen van collega's."),
+    # leading people, said otherwise: "leiding te geven", the staff before the verb
+    ("leidinggeven", "Je hebt het in je om leiding te geven aan een klein team.",
+     "Je hebt het in je om richting te geven aan een klein project."),
+    ("leidinggeven", "Teamleden op de productielijn aansturen.",
+     "Machines op de productielijn aansturen."),
+    ("leidinggeven", "Je stuurt het team aan bij de dagelijkse planning.",
+     "Op termijn kun je het team aansturen."),
     # "niet erg om" is not minding, not a negation
     ("avond_weekend", "Je vindt het niet erg om af en toe in het weekend te werken.",
      "Je werkt niet in het weekend."),
@@ -120,6 +127,7 @@ def test_a_vdab_competence_list_describes_the_worker():
     ("CEO", "leidinggeven", "Assistent van de directie"),
     ("Chief Technology Officer (CTO)", "leidinggeven", "Technology consultant"),
     ("Managing Director", "leidinggeven", "Marketing medewerker"),
+    ("Restaurant manager", "leidinggeven", "Webshop manager"),
     ("Winkel slager", "klantcontact", "Slager"),
     ("Medewerker winkel", "klantcontact", "Medewerker magazijn"),
 ])
