@@ -59,6 +59,11 @@ TWINS = [
      "Machines op de productielijn aansturen."),
     ("leidinggeven", "Je stuurt het team aan bij de dagelijkse planning.",
      "Op termijn kun je het team aansturen."),
+    # a trait that "is een vereiste" is no employer blurb; missing no deadline is meeting them
+    ("tijdsdruk", "Stressbestendigheid is een vereiste in deze rol.",
+     "Stressbestendigheid is een thema in ons onderzoek."),
+    ("tijdsdruk", "Jij mist geen deadlines, want je plant goed.",
+     "Er zijn bij ons geen deadlines."),
     # "niet erg om" is not minding, not a negation
     ("avond_weekend", "Je vindt het niet erg om af en toe in het weekend te werken.",
      "Je werkt niet in het weekend."),
@@ -97,6 +102,13 @@ def test_wat_biedt_the_employer_jou_is_the_offer():
     job = "**Wat ga je doen?**\n* Je verwerkt orders.\n* Je werkt soms in het weekend."
     assert "avond_weekend" not in read(offer)
     assert "avond_weekend" in read(job)
+
+
+def test_dit_ben_jij_is_the_profile():
+    profile = "**Dit ben jij**\nEen resultaatgerichte en stressbestendige teamspeler."
+    blurb = "**Dit zijn wij**\nEen resultaatgerichte en stressbestendige organisatie."
+    assert "tijdsdruk" in read(profile)
+    assert "tijdsdruk" not in read(blurb)
 
 
 def test_over_jou_is_the_profile_not_the_company():
