@@ -64,6 +64,13 @@ TWINS = [
      "Stressbestendigheid is een thema in ons onderzoek."),
     ("tijdsdruk", "Jij mist geen deadlines, want je plant goed.",
      "Er zijn bij ons geen deadlines."),
+    # travel said otherwise; the branches of the employer are no travel, going to them is
+    ("reizen", "Je vindt het leuk om incidenteel te reizen naar projecten in het buitenland.",
+     "Je vindt het leuk om incidenteel te reizen naar ons kantoor in Utrecht."),
+    ("reizen", "Regelmatig internationaal reizen is voor jou geen probleem.",
+     "Regelmatig internationaal overleg is voor jou geen probleem."),
+    ("reizen", "Je moet regelmatig reizen naar verschillende vestigingen.",
+     "Je werkt vanuit een van onze vestigingen."),
     # "niet erg om" is not minding, not a negation
     ("avond_weekend", "Je vindt het niet erg om af en toe in het weekend te werken.",
      "Je werkt niet in het weekend."),
