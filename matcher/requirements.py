@@ -627,6 +627,7 @@ class Segment:
     settled: bool = False
     hints: frozenset[str] = frozenset()
     lowered: str | None = None  # text.lower() when the text is plain (see _plain_text)
+    kept: list[int] | None = None  # offsets of the characters read when backslashes were dropped
 
     def settle(self, rules: RuleBook) -> Segment:
         if not self.settled:
@@ -854,21 +855,28 @@ class RequirementsComponent:
             lowered = seg.text.lower()
             if plain:
                 seg.lowered = lowered
+            # job boards escape markdown ("stand\\-by", "3\\-ploegendienst"): the cues are
+            # read without the backslashes, the evidence is cut from the text as it stands
+            clean = seg.text
+            if "\\" in clean:
+                seg.kept = [i for i, ch in enumerate(clean) if ch != "\\"]
+                clean = clean.replace("\\", "")
+            clean_low = clean.lower() if plain else None
             keys = _codes_in(lowered, rules)
             seg.hints = _HINTS & keys
             keys -= _HINTS
             for key in keys:
                 code, pattern = rules.targets[key]
                 if pattern is None:  # a reassurance
-                    if _search(rules.reassurance[code], seg.text, seg.lowered):
+                    if _search(rules.reassurance[code], clean, clean_low):
                         reading.negated.add(code)
                     continue
                 if code in codes:
                     continue
-                if pattern.lowered is not None and plain:
-                    if pattern.lowered.search(lowered):
+                if pattern.lowered is not None and clean_low is not None:
+                    if pattern.lowered.search(clean_low):
                         codes.add(code)
-                elif pattern.regex.search(seg.text):
+                elif pattern.regex.search(clean):
                     codes.add(code)
             if not codes and seg.source != "title":
                 continue
@@ -876,7 +884,6 @@ class RequirementsComponent:
             reading.doc_starts.append(position)
             reading.doc_segments.append(seg)
             reading.doc_codes.append(codes)
-            clean = seg.text.replace("\\", " ")
             parts.append(clean)
             position += len(clean) + 2
         reading.doc_text = "\n\n".join(parts)
@@ -1050,7 +1057,11 @@ class RequirementsComponent:
                    seg: Segment, doc_start: int) -> _Candidate:
         # The evidence is the sentence as it stands in the original text.
         begin = sent.start_char - doc_start
-        end = min(sent.end_char - doc_start, len(seg.text))
+        end = sent.end_char - doc_start
+        if seg.kept is not None:  # back to offsets in the text with its backslashes
+            begin = seg.kept[begin] if 0 <= begin < len(seg.kept) else max(begin, 0)
+            end = seg.kept[end - 1] + 1 if 0 < end <= len(seg.kept) else len(seg.text)
+        end = min(end, len(seg.text))
         evidence = seg.text[max(begin, 0):end].strip(_EVIDENCE_STRIP) or seg.text
         value = unit = None
         if pattern.value_unit:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 
+from matcher.requirements import extract
 from tests.matcher.test_requirements_precision import read, tasks
 
 # (code, a sentence in the tasks that is the demand, a near twin that is not). The title
@@ -79,6 +80,13 @@ TWINS = [
      "Regelmatig internationaal overleg is voor jou geen probleem."),
     ("reizen", "Je moet regelmatig reizen naar verschillende vestigingen.",
      "Je werkt vanuit een van onze vestigingen."),
+    # stand-by duty is on call (like piket), also written with a markdown-escaped hyphen
+    ("avond_weekend", "Je draait mee in de stand-by diensten.",
+     "Je draait mee in de stand-up van het team."),
+    ("avond_weekend", "Je draait mee in de stand\\-by diensten.",
+     "Je draait mee in de stand\\-up van het team."),
+    ("nachtdienst", "Je bent bereid te werken in een 3\\-ploegendienst.",
+     "Je bent bereid te werken in een 3\\-daagse werkweek."),
     # "niet erg om" is not minding, not a negation
     ("avond_weekend", "Je vindt het niet erg om af en toe in het weekend te werken.",
      "Je werkt niet in het weekend."),
@@ -90,6 +98,13 @@ TWINS = [
 def test_new_wording_is_caught_and_its_near_twin_is_not(code, demand, near):
     assert code in read(tasks(demand)), demand
     assert code not in read(tasks(near)), near
+
+
+def test_evidence_keeps_the_backslashes_of_the_posting():
+    text = tasks("Je draait mee in de stand\\-by diensten van het team.")
+    found = extract(title="Medewerker", description=text).demand("avond_weekend")
+    assert found is not None and found.evidence in text
+    assert found.evidence.endswith("van het team.")
 
 
 def test_a_social_outing_after_work_is_no_evening_work():
