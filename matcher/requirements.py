@@ -683,12 +683,14 @@ def _heading_kind(line: str, rules: RuleBook) -> str | None:
         for kind, regex in rules.sections:
             if regex.search(lowered):
                 return kind
-    if marked and not _SENTENCE_INSIDE.search(plain) and words <= 7:
+    # a short bold line with a figure ("**32 uur per week | schaal 7**") is a tagline, no heading
+    if marked and not _SENTENCE_INSIDE.search(plain) and words <= 7 and not _DIGIT.search(plain):
         return "other"
     return None
 
 
 _SENTENCE_INSIDE = re.compile(r"[.!]\s*\S")
+_DIGIT = re.compile(r"\d")
 
 
 _ABBREVIATION = re.compile(
@@ -1233,7 +1235,7 @@ def read_hours(segments: list[Segment], rules: dict[str, Any],
     only_alternatives = False
     basis: list[float] = []  # the full-time week a salary is based on ("o.b.v. 40 uur")
     for seg in segments:
-        text = seg.text.replace("\\", "")
+        text = seg.text.replace("\\", "").replace("*", "")  # markdown: "**Uren:** 32"
         lowered = text.lower()
         fast = lowered if seg.lowered is not None else None  # plain text: fast patterns
         has_fte = "fte" in lowered
@@ -1332,7 +1334,10 @@ _EDU_CONTEXT = re.compile(
 _EDU_FALSE = re.compile(
     r"scrum ?master|masterclass|master ?data|webmaster|quizmaster|toastmaster|"
     r"academisch (?:ziekenhuis|medisch|centrum)|\b(?:ma|di|wo|do|vr)\s*[-–]\s*(?:di|wo|do|vr|za)\b|"
-    r"niveau \d+ (?:van|in) (?:het|de) (?:vca|taal)|taalniveau|\b[abc][12] niveau|niveau [abc][12]",
+    r"niveau \d+ (?:van|in) (?:het|de) (?:vca|taal)|taalniveau|\b[abc][12] niveau|niveau [abc][12]|"
+    # school sectors named as a field of work: "onderwijsonderzoek in (po, vo, mbo, hbo)"
+    r"\((?=[^)]*\b(?:po|vo)\b)\s*(?:po|vo|so|vso|mbo|hbo|wo)(?:\s*(?:,|en)\s*(?:po|vo|so|vso|mbo|hbo|wo))+"
+    r"\s*\)",
     re.IGNORECASE)
 
 

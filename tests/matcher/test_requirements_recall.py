@@ -182,3 +182,25 @@ def test_executive_and_shop_titles(title, code, near_title):
 def test_a_shop_butcher_keeps_the_loads_of_a_butcher():
     found = read(tasks("Je werkt mee in het team."), title="Winkel slager")
     assert {"staan", "hand_arm", "klantcontact"} <= found
+
+
+# Fields said in ways the first rules did not read: hours in a bold tagline or after a bold
+# label, "5 of meer jaar", "die ervaring heeft met", school sectors that are no education level.
+@pytest.mark.parametrize(("text", "field", "value", "near", "near_value"), [
+    ("**Utrecht | 32 uur**\nJe maakt dashboards.", "hours_per_week", (32, 32),
+     "**Utrecht | Data**\nJe maakt dashboards.", None),
+    ("**Aantal uren per week** 38\n\nJe maakt dashboards.", "hours_per_week", (38, 38),
+     "**Aantal vakantiedagen** 25\n\nJe maakt dashboards.", None),
+    ("Wie ben jij?\n* 5 of meer jaar ervaring als databasebeheerder.", "experience_years", 5,
+     "Wie ben jij?\n* Je bent 5 of meer jaar oud.", None),
+    ("Jij bent iemand die\n* Ervaring heeft met BHV-coördinatie.", "experience_years", 1,
+     "Jij bent iemand die\n* Interesse heeft in BHV-coördinatie.", None),
+    ("Wie ben jij?\n* Je hebt een afgeronde hbo-opleiding.", "education_level", "hbo",
+     "Wie ben jij?\n* Je doet onderzoek in het onderwijs (po, vo, mbo, hbo).", None),
+])
+def test_fields_said_otherwise(text, field, value, near, near_value):
+    def get(description):
+        found = getattr(extract(title="Medewerker", description=description), field)
+        return (found.min, found.max) if field == "hours_per_week" and found else found
+    assert get(text) == value, text
+    assert get(near) == near_value, near
