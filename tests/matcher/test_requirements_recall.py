@@ -28,6 +28,8 @@ TWINS = [
      "Geen twee projecten zijn hier hetzelfde gepland."),
     ("onvoorspelbaar", "Elke dag ziet er weer anders uit.",
      "Elke ruimte ziet er weer anders uit."),
+    ("onvoorspelbaar", "Om snel te kunnen schakelen houd je overzicht.",
+     "Om snel te kunnen rekenen houd je overzicht."),
     # a listed cue next to "dynamische omgeving" (which alone is no cue)
     ("onvoorspelbaar", "Je werkt in een dynamische omgeving waar geen dag hetzelfde is.",
      "Je werkt in een dynamische omgeving met fijne collega's."),
