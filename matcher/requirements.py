@@ -18,7 +18,10 @@ How a posting is read, as a careful coach reads it:
   reassurance anywhere ("tillen doe je met een tillift", "uitsluitend
   overdag") takes away what was only implied;
 - explicit statements win over implied ones; the job title adds the loads of
-  its occupation as implied demands, never against a negation in the text.
+  its occupation as implied demands, never against a negation in the text;
+- work placed at a client ("aan de slag bij een van onze opdrachtgevers") is
+  customer contact only for professional work (consultancy, secondment of
+  professionals), not for operational work an agency places there.
 
 Only sentences that contain a cue are tokenised, which keeps extraction fast;
 so do a cache of each word's pattern keys and case-sensitive copies of the
@@ -94,6 +97,16 @@ class DemandPattern:
     lowered: re.Pattern[str] | None = None
 
 
+@dataclass(frozen=True)
+class Placement:
+    """When work placed at a client counts as customer contact (cues.toml [placement])."""
+
+    professional_sectors: frozenset[str]
+    operational_sectors: frozenset[str]
+    professional_work: re.Pattern[str]
+    professional_education: frozenset[str]
+
+
 @dataclass
 class RuleBook:
     """Every pattern and cue of the extractor, compiled once."""
@@ -129,6 +142,7 @@ class RuleBook:
     not_screen_titles: re.Pattern[str]
     fields: dict[str, Any]
     title_kb: Path
+    placement: Placement
     key_words: re.Pattern[str]  # the words any key starts (see _key_regex)
     # key of a pattern ("code#i") or reassurance ("!code") -> its code and pattern (None)
     targets: dict[str, tuple[str, DemandPattern | None]]
@@ -234,6 +248,7 @@ def _for_lowered(regex: re.Pattern[str]) -> re.Pattern[str] | None:
 # id of a pattern -> the pattern (kept alive, so the id stays its own) and its fast form;
 # by id because a compiled pattern hashes its whole program on every lookup
 _PARENTHESIS = re.compile(r"\([^()]*\)")  # an aside: "producten (Workbench, Connect) bij"
+_NOT_A_WORD = re.compile(r"[^\w\s'’-]")
 _FAST: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
 
 
@@ -377,6 +392,12 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
                                    where=f"{cues.name} screen_work"),
         fields=_compile_fields(_read_toml(fields), where=fields.name),
         title_kb=title_kb, key_words=_key_regex(index),
+        placement=Placement(
+            professional_sectors=frozenset(cue["placement"]["professional_sectors"]),
+            operational_sectors=frozenset(cue["placement"]["operational_sectors"]),
+            professional_work=_compile(cue["placement"]["professional_work"],
+                                       where=f"{cues.name} placement"),
+            professional_education=frozenset(cue["placement"]["professional_education"])),
         targets={**{f"{code}#{i}": (code, p) for code, items in patterns.items()
                     for i, p in enumerate(items)},
                  **{f"!{code}": (code, None) for code in reassurance}})
@@ -772,6 +793,7 @@ class _Candidate:
     evidence: str
     value: float | None = None
     unit: str | None = None
+    placement: bool = False  # rests on work placed at a client only (see _serves_clients)
 
 
 @dataclass
@@ -939,14 +961,20 @@ class RequirementsComponent:
                                           match, pattern, seg)
                     if verdict == "negated":
                         negated.add(code)
-                    elif verdict == "ok":
+                    elif verdict in ("ok", "placement"):
                         candidates.setdefault(code, []).append(self._candidate(
-                            pattern, match, sent, seg, reading.doc_starts[seg_index]))
+                            pattern, match, sent, seg, reading.doc_starts[seg_index],
+                            placement=verdict == "placement"))
         demands: list[Demand] = []
         occupations = match_titles(reading.title, path=rules.title_kb) if reading.title else []
         roles = self._roles_in_text(reading)
+        fields = self._fields(reading)
         for code in DEMAND_CODES:
             found = candidates.get(code, [])
+            if any(c.placement for c in found) and not self._serves_clients(
+                    [c.evidence for c in found if c.placement], occupations,
+                    fields["education_level"], reading):
+                found = [c for c in found if not c.placement]
             explicit = [c for c in found if c.certainty == "explicit"]
             pool = explicit or ([] if code in negated else found)
             best = min(pool, key=lambda c: c.rank) if pool else None
@@ -964,7 +992,6 @@ class RequirementsComponent:
                     best = min(weighed, key=lambda c: c.rank)
             demands.append(Demand(code=code, certainty=best.certainty,  # type: ignore[arg-type]
                                   evidence=best.evidence, value=best.value, unit=best.unit))
-        fields = self._fields(reading)
         return Requirements(demands=demands, language=language, **fields)
 
     def _sentence_is(self, kind: str, sent: _Sentence, regex: re.Pattern[str],
@@ -1004,10 +1031,15 @@ class RequirementsComponent:
             return "skip"
         if pattern.worker and seg.section == "other" and not seg.worker and not seg.bullet:
             return "skip"
-        if pattern.requires is not None and not (
-                self._near(pattern, match, texts) if pattern.near is not None
-                else _search(pattern.requires, text, low)):
-            return "skip"
+        placed = False
+        if pattern.requires is not None:
+            if pattern.near is not None:
+                near = self._near(pattern, match, texts)
+                if near is None:
+                    return "skip"
+                placed = near == "placement"
+            elif not _search(pattern.requires, text, low):
+                return "skip"
         distractor = rules.distractors.get(pattern.code)
         if distractor is not None and self._sentence_is(f"!{pattern.code}", sent, distractor,
                                                          texts):
@@ -1028,35 +1060,51 @@ class RequirementsComponent:
                 m.start() <= match.start() < m.end()
                 for m in _finditer(rules.optional_only, text, low)):
             return "skip"
-        return "ok"
+        return "placement" if placed else "ok"
 
     def _near(self, pattern: DemandPattern, match: re.Match[str],
-              texts: tuple[str, str | None]) -> bool:
-        """Whether a `requires` word stands in the cue's clause, at most `near` words away.
+              texts: tuple[str, str | None]) -> str | None:
+        """Whether a `requires` word stands in the cue's clause, at most `near` words away:
+        "near" when one does, "placement" when only words of the pattern's `placement` group
+        do (work placed at a client, see _serves_clients), None when none does.
 
         "Je adviseert klanten" names whom the worker serves; in "Je adviseert collega's die
         software voor opdrachtgevers bouwen" the customers belong to another clause, and in
         "Je helpt het team bij de planning voor reizigers" they only benefit from a thing.
+        A customer that a placement names as the place of work ("je werkt bij een van onze
+        opdrachtgevers en helpt bij het storten van beton") is the workplace, whatever other
+        verb stands in the clause.
         """
         assert pattern.requires is not None and pattern.near is not None
         text, low = texts
+        conditional = "placement" in pattern.requires.groupindex
+        found: str | None = None
         for other in _finditer(pattern.requires, text, low):
             if other.end() <= match.start():
                 gap = text[other.end():match.start()]
             elif other.start() >= match.end():
                 gap = text[match.end():other.start()]
             else:
-                return True
-            words = len(_PARENTHESIS.sub(" ", gap).split())
-            gap_low = gap.lower() if low is not None else None
-            if words <= pattern.near and not _search(self.rules.clause_gap, gap, gap_low) and (
-                    words <= self.rules.beneficiary_near
-                    or not _search(self.rules.beneficiary, gap, gap_low)):
-                return True
-        return False
+                gap = ""
+            words = len(_PARENTHESIS.sub(" ", gap).split()) if gap else 0
+            if gap:
+                gap_low = gap.lower() if low is not None else None
+                if words > pattern.near or _search(self.rules.clause_gap, gap, gap_low) or (
+                        words > self.rules.beneficiary_near
+                        and _search(self.rules.beneficiary, gap, gap_low)):
+                    continue
+            if not conditional:
+                return "near"
+            if other.group("placement") is None:
+                found = "near"
+            elif other.end() <= match.start() and words <= 5 and not _NOT_A_WORD.search(gap):
+                return "placement"  # the customer named is the place of work
+            elif found is None:
+                found = "placement"
+        return found
 
     def _candidate(self, pattern: DemandPattern, match: re.Match[str], sent: _Sentence,
-                   seg: Segment, doc_start: int) -> _Candidate:
+                   seg: Segment, doc_start: int, *, placement: bool = False) -> _Candidate:
         # The evidence is the sentence as it stands in the original text.
         begin = sent.start_char - doc_start
         end = sent.end_char - doc_start
@@ -1075,7 +1123,31 @@ class RequirementsComponent:
         rank = (0 if pattern.certainty == "explicit" else 1, 0 if value is not None else 1,
                 SECTION_RANK.get(seg.section, 2), 0 if seg.worker else 1, seg.start)
         return _Candidate(code=pattern.code, certainty=pattern.certainty, rank=rank,
-                          evidence=evidence, value=value, unit=unit)
+                          evidence=evidence, value=value, unit=unit, placement=placement)
+
+    def _serves_clients(self, sentences: list[str], occupations: list[Occupation],
+                        education: str | None, reading: _Reading) -> bool:
+        """Whether work placed at a client ("aan de slag bij een van onze opdrachtgevers")
+        serves that client, as consultancy and secondment of professionals do, rather than
+        being operational work an agency places there (cues.toml [placement]).
+
+        The job is professional when the occupation of the title, or of the role a placement
+        sentence names ("als consultant"), is of a professional sector, when the title or such
+        a sentence names professional work, or when higher education is asked; an occupation
+        of operational work in the title or that role (orderpicker, schoonmaker) rules it out.
+        """
+        rules = self.rules.placement
+        named = list(occupations)
+        for sentence in sentences:
+            for m in _ROLE.finditer(sentence):
+                if not _ROLE_NOT_A_NAME.match(m.group(1)):
+                    named += match_titles(m.group(1), path=self.rules.title_kb)
+        sectors = {o.sector for o in named}
+        if sectors & rules.operational_sectors:
+            return False
+        return bool(sectors & rules.professional_sectors) or any(
+            rules.professional_work.search(text) for text in [reading.title, *sentences]) or (
+            education in rules.professional_education)
 
     def _from_title(self, code: str, occupations: list[Occupation],
                     reading: _Reading) -> _Candidate | None:
