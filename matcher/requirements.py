@@ -1409,7 +1409,13 @@ _EDU_FALSE = re.compile(
     r"niveau \d+ (?:van|in) (?:het|de) (?:vca|taal)|taalniveau|\b[abc][12] niveau|niveau [abc][12]|"
     # school sectors named as a field of work: "onderwijsonderzoek in (po, vo, mbo, hbo)"
     r"\((?=[^)]*\b(?:po|vo)\b)\s*(?:po|vo|so|vso|mbo|hbo|wo)(?:\s*(?:,|en)\s*(?:po|vo|so|vso|mbo|hbo|wo))+"
-    r"\s*\)",
+    r"\s*\)|"
+    # the pupils, students, schools or sectors of a level are whom the job serves, not the
+    # level it asks: "vmbo-leerlingen en mbo-studenten", "onze vmbo-scholen" (a candidate is
+    # one, "je bent een hbo-student", or sought: "we zoeken hbo-studenten")
+    r"(?<!zoeken )(?<!zoekt )(?<!voor )(?<!zijn )\b(?:v?mbo|hbo|wo|havo|vwo)[- ](?:leerlingen|"
+    r"scholieren|studenten|scholen|sectoren|sector|instellingen|docenten|leraren|leerkrachten|"
+    r"colleges|locaties|teams)\b",
     re.IGNORECASE)
 
 
@@ -1493,6 +1499,8 @@ def read_experience(segments: list[Segment], rules: dict[str, Any]) -> float | N
                 continue
             if _search(rules["optional"], clause, fast) or _NOT_EXPERIENCE_YEARS.search(clause):
                 continue
+            if _experience_of_others(lowered, m.start(), m.end()):
+                continue
             years = _number(m.group("n1"))
             if years <= 15:
                 numbers.append(years)
@@ -1505,13 +1513,45 @@ def read_experience(segments: list[Segment], rules: dict[str, Any]) -> float | N
             if _search(rules["several"], clause, fast):
                 if not _search(rules["optional"], clause, fast):
                     return 2.0
-            elif not required and _search(rules["required"], clause, fast) and \
-                    not _search(rules["optional"], clause, fast):
-                required = True
+            elif not required:
+                asked = _search(rules["required"], clause, fast)
+                if asked and not _search(rules["optional"], clause, fast) and \
+                        not _experience_of_others(clause, asked.start(), asked.end()):
+                    required = True
     return 1.0 if required else None
 
 
 _NOT_EXPERIENCE_YEARS = re.compile(r"\b(oud|ouder|leeftijd|age|old|contract|garantie|bestaan)\b")
+# Years of experience that others have: colleagues or a team "met 10+ jaar ervaring", pooled
+# years ("gezamenlijk meer dan 60 jaar"), or the employer's ("combineren we meer dan 10 jaar
+# ervaring met ...") in a clause that neither speaks to the worker nor says whom it seeks.
+_HOLDER_BEFORE = re.compile(
+    r"\b(?:collega['’]?s|teams?|developers|ontwikkelaars|experts|specialisten|consultants|"
+    r"adviseurs|engineers|professionals|mensen|medewerkers|vakmensen|organisatie|bedrijf)"
+    r"\s+met\s+(?:\S+\s+){0,3}$|\b(?:gezamenlijk|samen|in totaal|bij elkaar|opgeteld)\s+"
+    r"(?:\S+\s+){0,3}$")
+_EMPLOYER = re.compile(r"\b(?:we|wij)\b")
+_SEEKS = re.compile(r"\b(?:iemand|wie|zoeken|zoekt|gezocht|vragen|vraagt|verwachten|verlangen|"
+                    r"eisen|wensen|graag|uit van|kandidaat)\b")
+_ADDRESSED = re.compile(r"\b(?:je|jij|jou|jouw|u|uw|hebt|bent|kunt|wilt)\b")
+_CLAUSE_MARK = re.compile(r"[.;,()!?\n–]")
+
+
+def _experience_of_others(lowered: str, start: int, end: int) -> bool:
+    """Whether the years (or the experience) at lowered[start:end] are experience that others
+    than the worker have; read in the clause around it (cut at punctuation and brackets).
+    """
+    left = max((m.end() for m in _CLAUSE_MARK.finditer(lowered, max(0, start - 120), start)),
+               default=max(0, start - 120))
+    right = _CLAUSE_MARK.search(lowered, end)
+    clause = lowered[left:right.start() if right else len(lowered)]
+    if _SEEKS.search(clause):
+        return False
+    if _HOLDER_BEFORE.search(lowered[left:start]):
+        return True
+    return bool(_EMPLOYER.search(clause)) and not _ADDRESSED.search(clause)
+
+
 _CLAUSE_SPLIT = re.compile(r"[;,.]")
 
 
