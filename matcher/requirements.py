@@ -1131,23 +1131,26 @@ class RequirementsComponent:
         serves that client, as consultancy and secondment of professionals do, rather than
         being operational work an agency places there (cues.toml [placement]).
 
-        The job is professional when the occupation of the title, or of the role a placement
-        sentence names ("als consultant"), is of a professional sector, when the title or such
-        a sentence names professional work, or when higher education is asked; an occupation
-        of operational work in the title or that role (orderpicker, schoonmaker) rules it out.
+        The job is professional when the occupation that the title, or the role a placement
+        sentence names ("als consultant"), names first is of a professional sector, when the
+        title or such a sentence names professional work, or when higher education is asked;
+        an occupation of operational work in the title or that role (orderpicker,
+        schoonmaker) rules it out.
         """
         rules = self.rules.placement
-        named = list(occupations)
+        # every occupation a name matches can rule the work operational; only the one it
+        # names most specifically (the first) makes it professional ("Data entry medewerker"
+        # is administrative work, though "data" alone would be ICT)
+        named = [occupations]
         for sentence in sentences:
             for m in _ROLE.finditer(sentence):
                 if not _ROLE_NOT_A_NAME.match(m.group(1)):
-                    named += match_titles(m.group(1), path=self.rules.title_kb)
-        sectors = {o.sector for o in named}
-        if sectors & rules.operational_sectors:
+                    named.append(match_titles(m.group(1), path=self.rules.title_kb))
+        if any(o.sector in rules.operational_sectors for found in named for o in found):
             return False
-        return bool(sectors & rules.professional_sectors) or any(
-            rules.professional_work.search(text) for text in [reading.title, *sentences]) or (
-            education in rules.professional_education)
+        return any(found and found[0].sector in rules.professional_sectors for found in named) \
+            or any(rules.professional_work.search(text) for text in [reading.title, *sentences]) \
+            or education in rules.professional_education
 
     def _from_title(self, code: str, occupations: list[Occupation],
                     reading: _Reading) -> _Candidate | None:

@@ -159,6 +159,13 @@ def test_agency_placement_for_operational_work_is_no_contact_and_consultancy_is(
     assert "klantcontact" in read(tasks(text), title=title), text
 
 
+def test_the_occupation_a_title_names_first_decides_whether_it_is_professional():
+    # "data" alone would be ICT; "data entry" is administrative work an agency places
+    text = tasks("Via ons uitzendbureau ga je aan de slag bij een van onze opdrachtgevers.")
+    assert "klantcontact" not in read(text, title="Data entry medewerker")
+    assert "klantcontact" in read(text, title="Data analist")
+
+
 def test_a_client_named_as_the_workplace_is_no_contact_whatever_verb_follows():
     # "helpt" has its own object here; the opdrachtgever is only where the work is done
     text = tasks("Je werkt bij een van onze opdrachtgevers op de bouwplaats en helpt bij het "
