@@ -18,7 +18,10 @@ How a posting is read, as a careful coach reads it:
   reassurance anywhere ("tillen doe je met een tillift", "uitsluitend
   overdag") takes away what was only implied;
 - explicit statements win over implied ones; the job title adds the loads of
-  its occupation as implied demands, never against a negation in the text.
+  its occupation as implied demands, never against a negation in the text;
+- work placed at a client ("aan de slag bij een van onze opdrachtgevers") is
+  customer contact only for professional work (consultancy, secondment of
+  professionals), not for operational work an agency places there.
 
 Only sentences that contain a cue are tokenised, which keeps extraction fast;
 so do a cache of each word's pattern keys and case-sensitive copies of the
@@ -94,6 +97,16 @@ class DemandPattern:
     lowered: re.Pattern[str] | None = None
 
 
+@dataclass(frozen=True)
+class Placement:
+    """When work placed at a client counts as customer contact (cues.toml [placement])."""
+
+    professional_sectors: frozenset[str]
+    operational_sectors: frozenset[str]
+    professional_work: re.Pattern[str]
+    professional_education: frozenset[str]
+
+
 @dataclass
 class RuleBook:
     """Every pattern and cue of the extractor, compiled once."""
@@ -111,6 +124,7 @@ class RuleBook:
     company_codes: frozenset[str]
     personal: re.Pattern[str]  # the worker addressed in person (je, jij, u, you)
     company_personal_codes: frozenset[str]  # codes for which "we werken" is the employer
+    competence_list: re.Pattern[str]  # a line that lists the competences asked (VDAB)
     negation_words: frozenset[str]
     negation_window: int
     clause_break: frozenset[str]
@@ -128,6 +142,7 @@ class RuleBook:
     not_screen_titles: re.Pattern[str]
     fields: dict[str, Any]
     title_kb: Path
+    placement: Placement
     key_words: re.Pattern[str]  # the words any key starts (see _key_regex)
     # key of a pattern ("code#i") or reassurance ("!code") -> its code and pattern (None)
     targets: dict[str, tuple[str, DemandPattern | None]]
@@ -233,6 +248,7 @@ def _for_lowered(regex: re.Pattern[str]) -> re.Pattern[str] | None:
 # id of a pattern -> the pattern (kept alive, so the id stays its own) and its fast form;
 # by id because a compiled pattern hashes its whole program on every lookup
 _PARENTHESIS = re.compile(r"\([^()]*\)")  # an aside: "producten (Workbench, Connect) bij"
+_NOT_A_WORD = re.compile(r"[^\w\s'’-]")
 _FAST: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
 
 
@@ -361,6 +377,7 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
         company_codes=frozenset(cue["worker"]["company_codes"]),
         personal=_compile(cue["worker"]["personal"], where=f"{cues.name} worker"),
         company_personal_codes=frozenset(cue["worker"]["company_personal_codes"]),
+        competence_list=_compile(cue["worker"]["competence_list"], where=f"{cues.name} worker"),
         negation_words=frozenset(neg["before"]), negation_window=int(neg["window"]),
         clause_break=frozenset(neg["clause_break"]),
         clause_gap=_compile(neg["clause_gap"], where=f"{cues.name} clause_gap"),
@@ -375,6 +392,12 @@ def load_rulebook(*, demands: Path, cues: Path, fields: Path, title_kb: Path) ->
                                    where=f"{cues.name} screen_work"),
         fields=_compile_fields(_read_toml(fields), where=fields.name),
         title_kb=title_kb, key_words=_key_regex(index),
+        placement=Placement(
+            professional_sectors=frozenset(cue["placement"]["professional_sectors"]),
+            operational_sectors=frozenset(cue["placement"]["operational_sectors"]),
+            professional_work=_compile(cue["placement"]["professional_work"],
+                                       where=f"{cues.name} placement"),
+            professional_education=frozenset(cue["placement"]["professional_education"])),
         targets={**{f"{code}#{i}": (code, p) for code, items in patterns.items()
                     for i, p in enumerate(items)},
                  **{f"!{code}": (code, None) for code in reassurance}})
@@ -625,6 +648,7 @@ class Segment:
     settled: bool = False
     hints: frozenset[str] = frozenset()
     lowered: str | None = None  # text.lower() when the text is plain (see _plain_text)
+    kept: list[int] | None = None  # offsets of the characters read when backslashes were dropped
 
     def settle(self, rules: RuleBook) -> Segment:
         if not self.settled:
@@ -637,16 +661,26 @@ class Segment:
                 # for describe the job ("zoeken we een medewerker die ... Ervaring met ...
                 # is een must"); the search sentence itself may describe a client company
                 # ("Voor onze klant, die diepvriesproducten verdeelt, zoeken wij ...")
+                # a short sentence of a paragraph that speaks to the worker goes on about the
+                # job ("Je werkt met veel afdelingen samen. Geen dag is hetzelfde!")
                 self.worker = bool(_search(rules.worker, self.text, self.lowered)) or (
                     self.section == "intro" and bool(
                         _search(rules.worker, self.line, line_low)
                         or _search(rules.company_recruits, self.line, line_low)
-                        and not _search(rules.company_recruits, self.text, self.lowered)))
+                        and not _search(rules.company_recruits, self.text, self.lowered))) or (
+                    self.section == "other" and len(self.text) <= _FOLLOW_ON
+                    and self.line.strip() != self.text
+                    and bool(_search(rules.worker, self.line, line_low))) or (
+                    self.section != "title" and self.text == self.line.strip()
+                    and bool(_search(rules.competence_list, self.text, self.lowered)))
                 if any(stem in low for stem in _APPLY_STEMS) and \
                         _search(rules.apply_sentence, self.text, self.lowered):
                     self.section = "apply"
         return self
 
+
+# A sentence up to this long, in a paragraph that addresses the worker, continues about the job.
+_FOLLOW_ON = 60
 
 # Every apply_sentence cue contains one of these (a cheap check before the pattern).
 _APPLY_STEMS = ("sollicit", "woord", "contact", "informatie", "vermeld", "motivatie", "cv",
@@ -670,12 +704,14 @@ def _heading_kind(line: str, rules: RuleBook) -> str | None:
         for kind, regex in rules.sections:
             if regex.search(lowered):
                 return kind
-    if marked and not _SENTENCE_INSIDE.search(plain) and words <= 7:
+    # a short bold line with a figure ("**32 uur per week | schaal 7**") is a tagline, no heading
+    if marked and not _SENTENCE_INSIDE.search(plain) and words <= 7 and not _DIGIT.search(plain):
         return "other"
     return None
 
 
 _SENTENCE_INSIDE = re.compile(r"[.!]\s*\S")
+_DIGIT = re.compile(r"\d")
 
 
 _ABBREVIATION = re.compile(
@@ -757,6 +793,7 @@ class _Candidate:
     evidence: str
     value: float | None = None
     unit: str | None = None
+    placement: bool = False  # rests on work placed at a client only (see _serves_clients)
 
 
 @dataclass
@@ -842,21 +879,28 @@ class RequirementsComponent:
             lowered = seg.text.lower()
             if plain:
                 seg.lowered = lowered
+            # job boards escape markdown ("stand\\-by", "3\\-ploegendienst"): the cues are
+            # read without the backslashes, the evidence is cut from the text as it stands
+            clean = seg.text
+            if "\\" in clean:
+                seg.kept = [i for i, ch in enumerate(clean) if ch != "\\"]
+                clean = clean.replace("\\", "")
+            clean_low = clean.lower() if plain else None
             keys = _codes_in(lowered, rules)
             seg.hints = _HINTS & keys
             keys -= _HINTS
             for key in keys:
                 code, pattern = rules.targets[key]
                 if pattern is None:  # a reassurance
-                    if _search(rules.reassurance[code], seg.text, seg.lowered):
+                    if _search(rules.reassurance[code], clean, clean_low):
                         reading.negated.add(code)
                     continue
                 if code in codes:
                     continue
-                if pattern.lowered is not None and plain:
-                    if pattern.lowered.search(lowered):
+                if pattern.lowered is not None and clean_low is not None:
+                    if pattern.lowered.search(clean_low):
                         codes.add(code)
-                elif pattern.regex.search(seg.text):
+                elif pattern.regex.search(clean):
                     codes.add(code)
             if not codes and seg.source != "title":
                 continue
@@ -864,7 +908,6 @@ class RequirementsComponent:
             reading.doc_starts.append(position)
             reading.doc_segments.append(seg)
             reading.doc_codes.append(codes)
-            clean = seg.text.replace("\\", " ")
             parts.append(clean)
             position += len(clean) + 2
         reading.doc_text = "\n\n".join(parts)
@@ -918,14 +961,20 @@ class RequirementsComponent:
                                           match, pattern, seg)
                     if verdict == "negated":
                         negated.add(code)
-                    elif verdict == "ok":
+                    elif verdict in ("ok", "placement"):
                         candidates.setdefault(code, []).append(self._candidate(
-                            pattern, match, sent, seg, reading.doc_starts[seg_index]))
+                            pattern, match, sent, seg, reading.doc_starts[seg_index],
+                            placement=verdict == "placement"))
         demands: list[Demand] = []
         occupations = match_titles(reading.title, path=rules.title_kb) if reading.title else []
         roles = self._roles_in_text(reading)
+        fields = self._fields(reading)
         for code in DEMAND_CODES:
             found = candidates.get(code, [])
+            if any(c.placement for c in found) and not self._serves_clients(
+                    [c.evidence for c in found if c.placement], occupations,
+                    fields["education_level"], reading):
+                found = [c for c in found if not c.placement]
             explicit = [c for c in found if c.certainty == "explicit"]
             pool = explicit or ([] if code in negated else found)
             best = min(pool, key=lambda c: c.rank) if pool else None
@@ -943,7 +992,6 @@ class RequirementsComponent:
                     best = min(weighed, key=lambda c: c.rank)
             demands.append(Demand(code=code, certainty=best.certainty,  # type: ignore[arg-type]
                                   evidence=best.evidence, value=best.value, unit=best.unit))
-        fields = self._fields(reading)
         return Requirements(demands=demands, language=language, **fields)
 
     def _sentence_is(self, kind: str, sent: _Sentence, regex: re.Pattern[str],
@@ -983,10 +1031,15 @@ class RequirementsComponent:
             return "skip"
         if pattern.worker and seg.section == "other" and not seg.worker and not seg.bullet:
             return "skip"
-        if pattern.requires is not None and not (
-                self._near(pattern, match, texts) if pattern.near is not None
-                else _search(pattern.requires, text, low)):
-            return "skip"
+        placed = False
+        if pattern.requires is not None:
+            if pattern.near is not None:
+                near = self._near(pattern, match, texts)
+                if near is None:
+                    return "skip"
+                placed = near == "placement"
+            elif not _search(pattern.requires, text, low):
+                return "skip"
         distractor = rules.distractors.get(pattern.code)
         if distractor is not None and self._sentence_is(f"!{pattern.code}", sent, distractor,
                                                          texts):
@@ -1007,38 +1060,58 @@ class RequirementsComponent:
                 m.start() <= match.start() < m.end()
                 for m in _finditer(rules.optional_only, text, low)):
             return "skip"
-        return "ok"
+        return "placement" if placed else "ok"
 
     def _near(self, pattern: DemandPattern, match: re.Match[str],
-              texts: tuple[str, str | None]) -> bool:
-        """Whether a `requires` word stands in the cue's clause, at most `near` words away.
+              texts: tuple[str, str | None]) -> str | None:
+        """Whether a `requires` word stands in the cue's clause, at most `near` words away:
+        "near" when one does, "placement" when only words of the pattern's `placement` group
+        do (work placed at a client, see _serves_clients), None when none does.
 
         "Je adviseert klanten" names whom the worker serves; in "Je adviseert collega's die
         software voor opdrachtgevers bouwen" the customers belong to another clause, and in
         "Je helpt het team bij de planning voor reizigers" they only benefit from a thing.
+        A customer that a placement names as the place of work ("je werkt bij een van onze
+        opdrachtgevers en helpt bij het storten van beton") is the workplace, whatever other
+        verb stands in the clause.
         """
         assert pattern.requires is not None and pattern.near is not None
         text, low = texts
+        conditional = "placement" in pattern.requires.groupindex
+        found: str | None = None
         for other in _finditer(pattern.requires, text, low):
             if other.end() <= match.start():
                 gap = text[other.end():match.start()]
             elif other.start() >= match.end():
                 gap = text[match.end():other.start()]
             else:
-                return True
-            words = len(_PARENTHESIS.sub(" ", gap).split())
-            gap_low = gap.lower() if low is not None else None
-            if words <= pattern.near and not _search(self.rules.clause_gap, gap, gap_low) and (
-                    words <= self.rules.beneficiary_near
-                    or not _search(self.rules.beneficiary, gap, gap_low)):
-                return True
-        return False
+                gap = ""
+            words = len(_PARENTHESIS.sub(" ", gap).split()) if gap else 0
+            if gap:
+                gap_low = gap.lower() if low is not None else None
+                if words > pattern.near or _search(self.rules.clause_gap, gap, gap_low) or (
+                        words > self.rules.beneficiary_near
+                        and _search(self.rules.beneficiary, gap, gap_low)):
+                    continue
+            if not conditional:
+                return "near"
+            if other.group("placement") is None:
+                found = "near"
+            elif other.end() <= match.start() and words <= 5 and not _NOT_A_WORD.search(gap):
+                return "placement"  # the customer named is the place of work
+            elif found is None:
+                found = "placement"
+        return found
 
     def _candidate(self, pattern: DemandPattern, match: re.Match[str], sent: _Sentence,
-                   seg: Segment, doc_start: int) -> _Candidate:
+                   seg: Segment, doc_start: int, *, placement: bool = False) -> _Candidate:
         # The evidence is the sentence as it stands in the original text.
         begin = sent.start_char - doc_start
-        end = min(sent.end_char - doc_start, len(seg.text))
+        end = sent.end_char - doc_start
+        if seg.kept is not None:  # back to offsets in the text with its backslashes
+            begin = seg.kept[begin] if 0 <= begin < len(seg.kept) else max(begin, 0)
+            end = seg.kept[end - 1] + 1 if 0 < end <= len(seg.kept) else len(seg.text)
+        end = min(end, len(seg.text))
         evidence = seg.text[max(begin, 0):end].strip(_EVIDENCE_STRIP) or seg.text
         value = unit = None
         if pattern.value_unit:
@@ -1050,7 +1123,34 @@ class RequirementsComponent:
         rank = (0 if pattern.certainty == "explicit" else 1, 0 if value is not None else 1,
                 SECTION_RANK.get(seg.section, 2), 0 if seg.worker else 1, seg.start)
         return _Candidate(code=pattern.code, certainty=pattern.certainty, rank=rank,
-                          evidence=evidence, value=value, unit=unit)
+                          evidence=evidence, value=value, unit=unit, placement=placement)
+
+    def _serves_clients(self, sentences: list[str], occupations: list[Occupation],
+                        education: str | None, reading: _Reading) -> bool:
+        """Whether work placed at a client ("aan de slag bij een van onze opdrachtgevers")
+        serves that client, as consultancy and secondment of professionals do, rather than
+        being operational work an agency places there (cues.toml [placement]).
+
+        The job is professional when the occupation that the title, or the role a placement
+        sentence names ("als consultant"), names first is of a professional sector, when the
+        title or such a sentence names professional work, or when higher education is asked;
+        an occupation of operational work in the title or that role (orderpicker,
+        schoonmaker) rules it out.
+        """
+        rules = self.rules.placement
+        # every occupation a name matches can rule the work operational; only the one it
+        # names most specifically (the first) makes it professional ("Data entry medewerker"
+        # is administrative work, though "data" alone would be ICT)
+        named = [occupations]
+        for sentence in sentences:
+            for m in _ROLE.finditer(sentence):
+                if not _ROLE_NOT_A_NAME.match(m.group(1)):
+                    named.append(match_titles(m.group(1), path=self.rules.title_kb))
+        if any(o.sector in rules.operational_sectors for found in named for o in found):
+            return False
+        return any(found and found[0].sector in rules.professional_sectors for found in named) \
+            or any(rules.professional_work.search(text) for text in [reading.title, *sentences]) \
+            or education in rules.professional_education
 
     def _from_title(self, code: str, occupations: list[Occupation],
                     reading: _Reading) -> _Candidate | None:
@@ -1210,7 +1310,7 @@ def read_hours(segments: list[Segment], rules: dict[str, Any],
     only_alternatives = False
     basis: list[float] = []  # the full-time week a salary is based on ("o.b.v. 40 uur")
     for seg in segments:
-        text = seg.text.replace("\\", "")
+        text = seg.text.replace("\\", "").replace("*", "")  # markdown: "**Uren:** 32"
         lowered = text.lower()
         fast = lowered if seg.lowered is not None else None  # plain text: fast patterns
         has_fte = "fte" in lowered
@@ -1309,7 +1409,16 @@ _EDU_CONTEXT = re.compile(
 _EDU_FALSE = re.compile(
     r"scrum ?master|masterclass|master ?data|webmaster|quizmaster|toastmaster|"
     r"academisch (?:ziekenhuis|medisch|centrum)|\b(?:ma|di|wo|do|vr)\s*[-–]\s*(?:di|wo|do|vr|za)\b|"
-    r"niveau \d+ (?:van|in) (?:het|de) (?:vca|taal)|taalniveau|\b[abc][12] niveau|niveau [abc][12]",
+    r"niveau \d+ (?:van|in) (?:het|de) (?:vca|taal)|taalniveau|\b[abc][12] niveau|niveau [abc][12]|"
+    # school sectors named as a field of work: "onderwijsonderzoek in (po, vo, mbo, hbo)"
+    r"\((?=[^)]*\b(?:po|vo)\b)\s*(?:po|vo|so|vso|mbo|hbo|wo)(?:\s*(?:,|en)\s*(?:po|vo|so|vso|mbo|hbo|wo))+"
+    r"\s*\)|"
+    # the pupils, students, schools or sectors of a level are whom the job serves, not the
+    # level it asks: "vmbo-leerlingen en mbo-studenten", "onze vmbo-scholen" (a candidate is
+    # one, "je bent een hbo-student", or sought: "we zoeken hbo-studenten")
+    r"(?<!zoeken )(?<!zoekt )(?<!voor )(?<!zijn )\b(?:v?mbo|hbo|wo|havo|vwo)[- ](?:leerlingen|"
+    r"scholieren|studenten|scholen|sectoren|sector|instellingen|docenten|leraren|leerkrachten|"
+    r"colleges|locaties|teams)\b",
     re.IGNORECASE)
 
 
@@ -1393,6 +1502,8 @@ def read_experience(segments: list[Segment], rules: dict[str, Any]) -> float | N
                 continue
             if _search(rules["optional"], clause, fast) or _NOT_EXPERIENCE_YEARS.search(clause):
                 continue
+            if _experience_of_others(lowered, m.start(), m.end()):
+                continue
             years = _number(m.group("n1"))
             if years <= 15:
                 numbers.append(years)
@@ -1405,13 +1516,45 @@ def read_experience(segments: list[Segment], rules: dict[str, Any]) -> float | N
             if _search(rules["several"], clause, fast):
                 if not _search(rules["optional"], clause, fast):
                     return 2.0
-            elif not required and _search(rules["required"], clause, fast) and \
-                    not _search(rules["optional"], clause, fast):
-                required = True
+            elif not required:
+                asked = _search(rules["required"], clause, fast)
+                if asked and not _search(rules["optional"], clause, fast) and \
+                        not _experience_of_others(clause, asked.start(), asked.end()):
+                    required = True
     return 1.0 if required else None
 
 
 _NOT_EXPERIENCE_YEARS = re.compile(r"\b(oud|ouder|leeftijd|age|old|contract|garantie|bestaan)\b")
+# Years of experience that others have: colleagues or a team "met 10+ jaar ervaring", pooled
+# years ("gezamenlijk meer dan 60 jaar"), or the employer's ("combineren we meer dan 10 jaar
+# ervaring met ...") in a clause that neither speaks to the worker nor says whom it seeks.
+_HOLDER_BEFORE = re.compile(
+    r"\b(?:collega['’]?s|teams?|developers|ontwikkelaars|experts|specialisten|consultants|"
+    r"adviseurs|engineers|professionals|mensen|medewerkers|vakmensen|organisatie|bedrijf)"
+    r"\s+met\s+(?:\S+\s+){0,3}$|\b(?:gezamenlijk|samen|in totaal|bij elkaar|opgeteld)\s+"
+    r"(?:\S+\s+){0,3}$")
+_EMPLOYER = re.compile(r"\b(?:we|wij)\b")
+_SEEKS = re.compile(r"\b(?:iemand|wie|zoeken|zoekt|gezocht|vragen|vraagt|verwachten|verlangen|"
+                    r"eisen|wensen|graag|uit van|kandidaat)\b")
+_ADDRESSED = re.compile(r"\b(?:je|jij|jou|jouw|u|uw|hebt|bent|kunt|wilt)\b")
+_CLAUSE_MARK = re.compile(r"[.;,()!?\n–]")
+
+
+def _experience_of_others(lowered: str, start: int, end: int) -> bool:
+    """Whether the years (or the experience) at lowered[start:end] are experience that others
+    than the worker have; read in the clause around it (cut at punctuation and brackets).
+    """
+    left = max((m.end() for m in _CLAUSE_MARK.finditer(lowered, max(0, start - 120), start)),
+               default=max(0, start - 120))
+    right = _CLAUSE_MARK.search(lowered, end)
+    clause = lowered[left:right.start() if right else len(lowered)]
+    if _SEEKS.search(clause):
+        return False
+    if _HOLDER_BEFORE.search(lowered[left:start]):
+        return True
+    return bool(_EMPLOYER.search(clause)) and not _ADDRESSED.search(clause)
+
+
 _CLAUSE_SPLIT = re.compile(r"[;,.]")
 
 

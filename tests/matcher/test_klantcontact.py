@@ -105,6 +105,91 @@ def test_working_at_the_client_is_contact():
                                             "team in Utrecht."))
 
 
+# Work placed at a client. An agency that places a temp worker in a warehouse, a factory
+# or on a cleaning round speaks of "onze opdrachtgever": the company where the work is done,
+# whose people are colleagues, not customers. A consultant or seconded professional placed
+# at a client serves that client. Each pair: (title, agency placement for operational work,
+# no customer contact), (title, placement of a professional, customer contact).
+PLACEMENT_TWINS = [
+    (("Orderpicker",
+      "Voor een opdrachtgever in Venlo zoeken wij orderpickers. Je gaat aan de slag bij een "
+      "van onze opdrachtgevers in de regio Venlo. Je pakt orders en scant de pallets."),
+     ("Junior consultant",
+      "Voor een opdrachtgever in Venlo zoeken wij consultants. Je gaat aan de slag bij een "
+      "van onze opdrachtgevers in de regio Venlo. Je brengt hun processen in kaart.")),
+    (("Magazijnmedewerker",
+      "Via ons uitzendbureau ga je werken bij een van onze opdrachtgevers in Zwolle. Je laadt "
+      "en lost vrachtwagens."),
+     ("Data engineer",
+      "Via ons detacheringsbureau ga je werken bij een van onze opdrachtgevers in Zwolle. Je "
+      "bouwt hun datapijplijnen.")),
+    (("Schoonmaakmedewerker",
+      "Je werkt bij verschillende opdrachtgevers in de regio. Je maakt kantoren schoon in de "
+      "avond."),
+     ("Interim projectleider",
+      "Je werkt bij verschillende opdrachtgevers in de regio. Je leidt verbouwingen van "
+      "kantoren.")),
+    # the title is neutral: the role the placement sentence names decides
+    (("Medewerker",
+      "Als productiemedewerker word je ingezet bij een van onze opdrachtgevers in Oss. Je "
+      "bedient de machines."),
+     ("Medewerker",
+      "Als adviseur word je ingezet bij een van onze opdrachtgevers in Oss. Je maakt een "
+      "plan voor hun energiebesparing.")),
+    # driving for several clients is transport, advising several clients is consultancy
+    (("Chauffeur C",
+      "Je rijdt voor verschillende opdrachtgevers ritten door de Benelux."),
+     ("Fiscalist",
+      "Je bent fiscaal specialist voor verschillende opdrachtgevers in de Benelux.")),
+    # no role in title or sentence: only higher education asked makes it professional
+    (("Medewerker",
+      "Je werkt op locatie bij onze klanten.\n\nWat vragen wij?\nJe hebt een vmbo-diploma."),
+     ("Medewerker",
+      "Je werkt op locatie bij onze klanten.\n\nWat vragen wij?\nJe hebt een hbo-diploma.")),
+]
+
+
+@pytest.mark.parametrize(("operational", "professional"), PLACEMENT_TWINS,
+                         ids=[f"placement-{i}" for i in range(len(PLACEMENT_TWINS))])
+def test_agency_placement_for_operational_work_is_no_contact_and_consultancy_is(
+        operational, professional):
+    title, text = operational
+    assert "klantcontact" not in read(tasks(text), title=title), text
+    title, text = professional
+    assert "klantcontact" in read(tasks(text), title=title), text
+
+
+def test_the_occupation_a_title_names_first_decides_whether_it_is_professional():
+    # "data" alone would be ICT; "data entry" is administrative work an agency places
+    text = tasks("Via ons uitzendbureau ga je aan de slag bij een van onze opdrachtgevers.")
+    assert "klantcontact" not in read(text, title="Data entry medewerker")
+    assert "klantcontact" in read(text, title="Data analist")
+
+
+def test_a_client_named_as_the_workplace_is_no_contact_whatever_verb_follows():
+    # "helpt" has its own object here; the opdrachtgever is only where the work is done
+    text = tasks("Je werkt bij een van onze opdrachtgevers op de bouwplaats en helpt bij het "
+                 "storten van beton.")
+    assert "klantcontact" not in read(text, title="Bouwvakker")
+    assert "klantcontact" in read(tasks("Je werkt op de bouwplaats en helpt onze klanten bij "
+                                        "het kiezen van materiaal."), title="Bouwvakker")
+
+
+def test_working_in_the_clients_home_is_contact_also_for_operational_work():
+    # in a customer's home the worker deals with the customer; an office round does not
+    assert "klantcontact" in read(tasks("Je werkt bij klanten thuis en maakt hun huis schoon."),
+                                  title="Schoonmaker")
+    assert "klantcontact" not in read(tasks("Je werkt bij klanten en maakt hun kantoor schoon."),
+                                      title="Schoonmaker")
+
+
+def test_contact_said_in_other_words_still_counts_in_an_agency_job():
+    # the placement alone is no contact; a sentence that says so still is
+    text = tasks("Je werkt bij een van onze opdrachtgevers in de regio. Je helpt klanten aan "
+                 "de balie met hun pakketten.")
+    assert "klantcontact" in read(text, title="Magazijnmedewerker")
+
+
 def test_contact_with_relations_in_an_intro_that_names_the_wanted_worker():
     # the intro line says whom the employer seeks; its other sentences describe the job
     text = ("Voor onze winkel zoeken we een medewerker die met zakelijke klanten kan omgaan. "

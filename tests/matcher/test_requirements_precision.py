@@ -217,3 +217,41 @@ def test_the_recruiter_who_answers_questions_is_no_customer_contact():
     text = tasks("Je bouwt dashboards.\nVragen? Sanne staat je dan graag te woord.")
     assert "klantcontact" not in read(text)
     assert "klantcontact" in read(tasks("Je staat bezoekers graag te woord aan de balie."))
+
+
+# Fields read from words about others: the pupils or schools of a level are whom the job
+# serves, and colleagues', a team's or the employer's years are not the years asked.
+def _fields(description: str) -> tuple[str | None, float | None]:
+    found = extract(title="Medewerker", description=description)
+    return found.education_level, found.experience_years
+
+
+@pytest.mark.parametrize(("text", "education"), [
+    ("Wat ga je doen?\nJe zet je in om vmbo-leerlingen en mbo-studenten te laten groeien in "
+     "hun vak.\nWie ben jij?\nJe hebt een afgeronde hbo-opleiding.", "hbo"),
+    ("Wat ga je doen?\nJe maakt dashboards voor onze vmbo-scholen en mbo-sectoren.", None),
+    ("Wat ga je doen?\nJe draagt bij aan het succes van 12.000 mbo-studenten.", None),
+    # the twins: a level asked of the worker, and a student the worker is
+    ("Wie ben jij?\nJe hebt een vmbo-diploma en bent leergierig.", "vmbo"),
+    ("Wie ben jij?\nJe bent een hbo-student bedrijfskunde.", "hbo"),
+    ("Wie ben jij?\nWe zoeken hbo-studenten voor een afstudeerstage.", "hbo"),
+])
+def test_the_pupils_or_schools_of_a_level_are_no_level_asked(text, education):
+    assert _fields(text)[0] == education, text
+
+
+@pytest.mark.parametrize(("text", "years"), [
+    ("Wat ga je doen?\nJe bouwt dashboards. Collega’s met 10+ jaar ervaring steunen je waar "
+     "nodig.", None),
+    ("Wat ga je doen?\nJe komt in een team van vier developers met gezamenlijk 12 jaar ervaring.",
+     None),
+    ("Over de functie\nVanuit ons bedrijf combineren we meer dan 10 jaar ervaring met de doelen "
+     "van onze klanten.", None),
+    ("Wie ben jij?\nJe hebt ervaring met Excel (we werken met Tableau).", 1),
+    # the twins: years asked of the worker, also when "we" ask them or seek colleagues
+    ("Wie ben jij?\nJe hebt 10+ jaar ervaring in analytics.", 10),
+    ("Wie ben jij?\nWe zoeken collega’s met minimaal 3 jaar ervaring.", 3),
+    ("Wie ben jij?\nWij vragen minimaal 4 jaar werkervaring.", 4),
+])
+def test_years_of_others_are_no_experience_asked(text, years):
+    assert _fields(text)[1] == years, text
