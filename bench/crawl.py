@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import socket
@@ -207,6 +208,15 @@ def worker_full(base: str, *, resumable: bool = True) -> dict[str, Any]:
             "error_kinds": dict(report.errors)}
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds the site's server process has used so far (Linux: /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def run_worker(kind: str, base: str) -> dict[str, Any]:
     done = subprocess.run([sys.executable, __file__, "--worker", kind, base], cwd=REPO,
                           capture_output=True, text=True, check=True)
@@ -236,17 +246,21 @@ def main() -> None:
     rates: dict[str, list[float]] = {"bare": [], "full": [], "full-nojobdir": []}
     cpu_ms: dict[str, list[float]] = {kind: [] for kind in rates}
     ingest_ms: dict[str, list[float]] = {kind: [] for kind in rates if kind != "bare"}
+    server_ms: dict[str, list[float]] = {kind: [] for kind in rates}
     try:
         for round_number in range(1, args.rounds + 1):
             for kind in rates:
+                served_before = server_cpu(server.pid)
                 result = run_worker(kind, base)
+                served = 1000 * (server_cpu(server.pid) - served_before) / max(result["items"], 1)
+                server_ms[kind].append(served)
                 rate = result["items"] / result["seconds"]
                 rates[kind].append(rate)
                 cpu_ms[kind].append(1000 * result["cpu"] / max(result["items"], 1))
-                extra = ""
+                extra = f", the site's server {served:.2f} ms"
                 if kind != "bare":
                     ingest_ms[kind].append(1000 * result["ingest_cpu"] / max(result["items"], 1))
-                    extra = (f" + {ingest_ms[kind][-1]:.2f} ms in the ingest process, "
+                    extra += (f" + {ingest_ms[kind][-1]:.2f} ms in the ingest process, "
                              f"{result['new']:.0f} new, {result['duplicates']:.0f} duplicates, "
                              f"{result['errors']:.0f} errors {result.get('error_kinds')}")
                 print(f"round {round_number} {kind:13}: {result['items']:.0f} items in "
@@ -266,6 +280,9 @@ def main() -> None:
         f"{kind} {statistics.median(values):.2f} ms" for kind, values in cpu_ms.items()))
     print("median CPU per item in the ingest process: " + ", ".join(
         f"{kind} {statistics.median(values):.2f} ms" for kind, values in ingest_ms.items()))
+    print(f"median CPU per item in the site's server ({args.protocol}, on the same two cores): "
+          + ", ".join(f"{kind} {statistics.median(values):.2f} ms"
+                      for kind, values in server_ms.items()))
 
 
 if __name__ == "__main__":
