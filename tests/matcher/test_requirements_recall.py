@@ -126,48 +126,40 @@ def test_a_social_outing_after_work_is_no_evening_work():
     assert "avond_weekend" not in read(text)
 
 
-def test_in_deze_functie_speaks_of_the_job_in_an_intro():
+# Where a text stands decides whether it speaks of the job: (code, a whole text whose
+# section or paragraph makes it the demand, a near twin whose section does not).
+PLACED_TWINS = [
     # text before the first heading counts only where it speaks to the worker or of the job
-    assert "onvoorspelbaar" in read("In deze functie is geen dag hetzelfde.")
-    assert "onvoorspelbaar" not in read("In onze branche is geen dag hetzelfde.")
-
-
-def test_a_short_sentence_goes_on_about_the_job_of_its_paragraph():
+    ("onvoorspelbaar", "In deze functie is geen dag hetzelfde.",
+     "In onze branche is geen dag hetzelfde."),
     # under a heading of no known kind, a short sentence without "je" continues the
     # paragraph it stands in
-    job = "**Het avontuur**\nJe werkt samen met veel afdelingen. Geen dag is hetzelfde!"
-    blurb = "**Het avontuur**\nOns bedrijf groeit snel. Geen dag is hetzelfde!"
-    assert "onvoorspelbaar" in read(job)
-    assert "onvoorspelbaar" not in read(blurb)
+    ("onvoorspelbaar",
+     "**Het avontuur**\nJe werkt samen met veel afdelingen. Geen dag is hetzelfde!",
+     "**Het avontuur**\nOns bedrijf groeit snel. Geen dag is hetzelfde!"),
+    # "Wat biedt <werkgever> jou?" is the offer
+    ("avond_weekend",
+     "**Wat ga je doen?**\n* Je verwerkt orders.\n* Je werkt soms in het weekend.",
+     "**Wat biedt Acme jou?**\n* Een goed salaris.\n* Je werkt soms in het weekend."),
+    # "Dit ben jij" and "Over jou" are the profile, not the company
+    ("tijdsdruk", "**Dit ben jij**\nEen resultaatgerichte en stressbestendige teamspeler.",
+     "**Dit zijn wij**\nEen resultaatgerichte en stressbestendige organisatie."),
+    ("avond_weekend",
+     "**Over jou**\n* Je vindt het niet erg om ook buiten kantoortijden te werken.",
+     "**Over ons**\n* Wij zijn ook buiten kantoortijden bereikbaar voor onze klanten."),
+    # "Bijzonderheden" after the offer speak of the job again
+    ("avond_weekend", "**Arbeidsvoorwaarden**\n* Een goed salaris.\n\nBijzonderheden\n"
+                      "Je bent indien nodig inzetbaar buiten de normale kantooruren.",
+     "**Arbeidsvoorwaarden**\n* Een goed salaris.\n"
+     "Je bent indien nodig inzetbaar buiten de normale kantooruren."),
+]
 
 
-def test_wat_biedt_the_employer_jou_is_the_offer():
-    offer = "**Wat biedt Acme jou?**\n* Een goed salaris.\n* Je werkt soms in het weekend."
-    job = "**Wat ga je doen?**\n* Je verwerkt orders.\n* Je werkt soms in het weekend."
-    assert "avond_weekend" not in read(offer)
-    assert "avond_weekend" in read(job)
-
-
-def test_dit_ben_jij_is_the_profile():
-    profile = "**Dit ben jij**\nEen resultaatgerichte en stressbestendige teamspeler."
-    blurb = "**Dit zijn wij**\nEen resultaatgerichte en stressbestendige organisatie."
-    assert "tijdsdruk" in read(profile)
-    assert "tijdsdruk" not in read(blurb)
-
-
-def test_over_jou_is_the_profile_not_the_company():
-    profile = "**Over jou**\n* Je vindt het niet erg om ook buiten kantoortijden te werken."
-    company = "**Over ons**\n* Wij zijn ook buiten kantoortijden bereikbaar voor onze klanten."
-    assert "avond_weekend" in read(profile)
-    assert "avond_weekend" not in read(company)
-
-
-def test_bijzonderheden_after_the_offer_speak_of_the_job_again():
-    remark = "Je bent indien nodig inzetbaar buiten de normale kantooruren."
-    with_heading = f"**Arbeidsvoorwaarden**\n* Een goed salaris.\n\nBijzonderheden\n{remark}"
-    in_offer = f"**Arbeidsvoorwaarden**\n* Een goed salaris.\n{remark}"
-    assert "avond_weekend" in read(with_heading)
-    assert "avond_weekend" not in read(in_offer)
+@pytest.mark.parametrize(("code", "demand", "near"), PLACED_TWINS,
+                         ids=[f"{c}-{i}" for i, (c, _, _) in enumerate(PLACED_TWINS)])
+def test_where_a_text_stands_decides_whether_it_is_the_demand(code, demand, near):
+    assert code in read(demand), demand
+    assert code not in read(near), near
 
 
 def test_a_vdab_competence_list_describes_the_worker():
